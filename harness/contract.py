@@ -1,0 +1,413 @@
+"""Contracts: what one operation accepts and answers, loaded from ``contracts/*.json``.
+
+A contract file is an OpenAPI 3.1 document holding one operation (see ARCHITECTURE.md for
+why) plus the ``x-harness`` extension for what OpenAPI cannot say: the AWS operation id and
+signing name, error names per status, provider-state scenarios, idempotency and the known
+differences from the SDK model.  The engine only ever reads :class:`Contract`; it knows no
+operation by name.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+
+from harness import ecma
+from harness.errors import ContractError
+from harness.rules import CONSTRAINT_KEYWORDS, Rule, collect_rules, walk_schema
+from harness.validator import EcmaValidator, SchemaValidator
+
+
+@dataclass(frozen=True)
+class Expectation:
+    statuses: tuple[int, ...]
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A case that needs a provider state (or documents a state-free outcome)."""
+
+    name: str
+    state: str | None
+    params: Mapping[str, Any]
+    expect: Expectation
+    doc: str
+    new_idempotency_token: bool = False
+    then: Expectation | None = None
+    then_doc: str = ""
+
+
+@dataclass(frozen=True)
+class Idempotency:
+    token: str  # JSON pointer of the token in the request body
+    same_response: tuple[str, ...]  # JSON pointers of the response members that must repeat
+    conflict: Expectation
+    doc: str
+
+
+@dataclass(frozen=True)
+class DriftNote:
+    fact: str
+    botocore: Any
+    contract: Any
+    reason: str
+
+
+@dataclass(frozen=True)
+class Contract:
+    """One operation's contract."""
+
+    id: str
+    file: Path
+    document: Mapping[str, Any] = field(repr=False)
+    method: str
+    path: str
+    signing_name: str
+    error_message_member: str
+    success_body: str  # "json" or "empty"
+    statuses: tuple[int, ...]
+    errors: Mapping[str, int]  # error name -> status
+    error_schema_pointers: Mapping[str, str]
+    request_pointer: str
+    success_pointer: str | None
+    scenarios: tuple[Scenario, ...]
+    idempotency: Idempotency | None
+    drift: tuple[DriftNote, ...]
+
+    @property
+    def service(self) -> str:
+        return self.id.split(":", 1)[0]
+
+    @property
+    def name(self) -> str:
+        return self.id.split(":", 1)[1]
+
+    @property
+    def uri(self) -> str:
+        return f"urn:harness:contract:{self.id}"
+
+    @cached_property
+    def request_rules(self) -> tuple[Rule, ...]:
+        return tuple(self._rules_at(self.request_pointer))
+
+    @cached_property
+    def response_rules(self) -> tuple[Rule, ...]:
+        return tuple(self._rules_at(self.success_pointer)) if self.success_pointer else ()
+
+    @cached_property
+    def request_validator(self) -> SchemaValidator:
+        return self._validator_at(self.request_pointer, list(self.request_rules))
+
+    @cached_property
+    def success_validator(self) -> SchemaValidator | None:
+        if self.success_pointer is None:
+            return None
+        return self._validator_at(self.success_pointer, list(self.response_rules))
+
+    def error_validator(self, error_name: str) -> SchemaValidator | None:
+        pointer = self.error_schema_pointers.get(error_name)
+        if pointer is None:
+            return None
+        return self._error_validators.setdefault(error_name, self._validator_at(pointer, []))
+
+    @cached_property
+    def _error_validators(self) -> dict[str, SchemaValidator]:
+        return {}
+
+    def request_schema(self) -> Mapping[str, Any]:
+        return resolve_pointer(self.document, self.request_pointer)
+
+    def resolve(self, node: Mapping[str, Any]) -> tuple[Mapping[str, Any], str]:
+        """Follow a local ``$ref`` node; return the target and its pointer."""
+        pointer = str(node["$ref"])[1:]
+        return resolve_pointer(self.document, pointer), pointer
+
+    def _rules_at(self, pointer: str) -> list[Rule]:
+        return collect_rules(
+            operation=self.id,
+            schema=resolve_pointer(self.document, pointer),
+            pointer=pointer,
+            resolve=self.resolve,
+        )
+
+    def _validator_at(self, pointer: str, rules: list[Rule]) -> SchemaValidator:
+        return SchemaValidator(document=self.document, uri=self.uri, pointer=pointer, rules=rules)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def default_contracts_dir() -> Path:
+    """``contracts/`` of a source checkout, else the copy shipped inside the package."""
+    checkout = Path(__file__).resolve().parent.parent / "contracts"
+    if checkout.is_dir():
+        return checkout
+    return Path(str(resources.files("harness") / "_contracts"))
+
+
+def load_contracts(directory: Path | None = None) -> dict[str, Contract]:
+    """Every contract of ``directory`` (default: :func:`default_contracts_dir`), by id."""
+    directory = directory or default_contracts_dir()
+    if not directory.is_dir():
+        raise ContractError(file=directory, pointer="", message="no such contracts directory")
+    contracts: dict[str, Contract] = {}
+    for file in sorted(directory.glob("*.json")):
+        contract = load_contract(file)
+        if contract.id in contracts:
+            raise ContractError(
+                file=file,
+                pointer="/x-harness/operation",
+                message=f"operation {contract.id} is also defined in {contracts[contract.id].file}",
+            )
+        contracts[contract.id] = contract
+    if not contracts:
+        raise ContractError(file=directory, pointer="", message="no contract files (*.json) found")
+    return contracts
+
+
+def load_contract(file: Path) -> Contract:
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContractError(file=file, pointer="", message=f"cannot be read: {exc}") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ContractError(
+            file=file, pointer="", message=f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+    _check_shape(file, document)
+    _check_references(file, document)
+    _check_schemas(file, document)
+    contract = _build(file, document)
+    _check_rules(contract)
+    return contract
+
+
+def resolve_pointer(document: Mapping[str, Any], pointer: str) -> Any:
+    node: Any = document
+    if pointer in ("", "/"):
+        return node
+    for raw in pointer.lstrip("/").split("/"):
+        part = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, Mapping) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            raise KeyError(pointer)
+    return node
+
+
+def _contract_meta_validator() -> Any:
+    text = resources.files("harness").joinpath("schemas/contract.schema.json").read_text("utf-8")
+    return EcmaValidator(json.loads(text))
+
+
+def _json_pointer(path: Any) -> str:
+    return "".join(f"/{str(p).replace('~', '~0').replace('/', '~1')}" for p in path)
+
+
+def _check_shape(file: Path, document: Any) -> None:
+    errors = sorted(_contract_meta_validator().iter_errors(document), key=lambda e: list(e.path))
+    if errors:
+        first = errors[0]
+        raise ContractError(file=file, pointer=_json_pointer(first.absolute_path), message=first.message)
+
+
+def _walk_json(node: Any, pointer: str = "") -> Iterator[tuple[Any, str]]:
+    yield node, pointer
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _walk_json(value, f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _walk_json(value, f"{pointer}/{index}")
+
+
+def _check_references(file: Path, document: Mapping[str, Any]) -> None:
+    for node, pointer in _walk_json(document):
+        if not isinstance(node, dict):
+            continue
+        for key in ("$ref",):
+            if key not in node:
+                continue
+            ref = node[key]
+            if not isinstance(ref, str) or not ref.startswith("#"):
+                raise ContractError(
+                    file=file,
+                    pointer=f"{pointer}/$ref",
+                    message=f"only local references ('#/...') are supported, got {ref!r}",
+                )
+            try:
+                resolve_pointer(document, ref[1:])
+            except KeyError:
+                raise ContractError(
+                    file=file, pointer=f"{pointer}/$ref", message=f"dangling reference {ref!r}"
+                ) from None
+        for name, target in node.get("x-aws-errors", {}).items():
+            try:
+                resolve_pointer(document, str(target)[1:])
+            except KeyError:
+                raise ContractError(
+                    file=file,
+                    pointer=f"{pointer}/x-aws-errors/{name}",
+                    message=f"dangling reference {target!r}",
+                ) from None
+
+
+def _schema_roots(document: Mapping[str, Any]) -> Iterator[tuple[Any, str]]:
+    for name, schema in document.get("components", {}).get("schemas", {}).items():
+        yield schema, f"/components/schemas/{name}"
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            base = f"/paths/{path.replace('~', '~0').replace('/', '~1')}/{method}"
+            yield (
+                operation["requestBody"]["content"]["application/json"]["schema"],
+                f"{base}/requestBody/content/application~1json/schema",
+            )
+            for status, response in operation["responses"].items():
+                for media, content in response.get("content", {}).items():
+                    if "schema" in content:
+                        yield content["schema"], f"{base}/responses/{status}/content/{media}/schema"
+
+
+def _check_schemas(file: Path, document: Mapping[str, Any]) -> None:
+    for schema, pointer in _schema_roots(document):
+        try:
+            Draft202012Validator.check_schema(schema)
+        except SchemaError as exc:
+            raise ContractError(
+                file=file,
+                pointer=pointer + _json_pointer(exc.absolute_path),
+                message=f"not a valid JSON Schema 2020-12: {exc.message}",
+            ) from None
+        for node, sub_pointer in _walk_json(schema, pointer):
+            if isinstance(node, dict) and isinstance(node.get("pattern"), str):
+                try:
+                    ecma.compile_pattern(node["pattern"])
+                except ecma.PatternError as exc:
+                    raise ContractError(file=file, pointer=f"{sub_pointer}/pattern", message=str(exc)) from None
+
+
+def _expectation(raw: Mapping[str, Any]) -> Expectation:
+    status = raw["status"]
+    statuses = tuple(status) if isinstance(status, list) else (status,)
+    return Expectation(statuses=statuses, error=raw.get("error"))
+
+
+def _build(file: Path, document: Mapping[str, Any]) -> Contract:
+    ext = document["x-harness"]
+    (path, item), = document["paths"].items()
+    (method, operation), = item.items()
+    base = f"/paths/{path.replace('~', '~0').replace('/', '~1')}/{method}"
+    errors: dict[str, int] = {}
+    error_pointers: dict[str, str] = {}
+    for status, response in operation["responses"].items():
+        for name, target in response.get("x-aws-errors", {}).items():
+            errors[name] = int(status)
+            error_pointers[name] = str(target)[1:]
+    request_schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    request_pointer = f"{base}/requestBody/content/application~1json/schema"
+    if "$ref" in request_schema:
+        request_pointer = request_schema["$ref"][1:]
+    success = operation["responses"]["200"].get("content", {}).get("application/json")
+    success_pointer = None
+    if success is not None:
+        success_pointer = f"{base}/responses/200/content/application~1json/schema"
+        if "$ref" in success["schema"]:
+            success_pointer = success["schema"]["$ref"][1:]
+    idem = ext.get("idempotency")
+    for index, raw in enumerate(ext.get("scenarios", ())):
+        expected = _expectation(raw["expect"])
+        for status in expected.statuses:
+            if str(status) not in operation["responses"]:
+                raise ContractError(
+                    file=file,
+                    pointer=f"/x-harness/scenarios/{index}/expect/status",
+                    message=f"status {status} is not among the operation's responses",
+                )
+        if expected.error is not None and errors.get(expected.error) not in expected.statuses:
+            raise ContractError(
+                file=file,
+                pointer=f"/x-harness/scenarios/{index}/expect/error",
+                message=f"error {expected.error} is not declared for status {expected.statuses}",
+            )
+    return Contract(
+        id=ext["operation"],
+        file=file,
+        document=document,
+        method=method.upper(),
+        path=path,
+        signing_name=ext["signingName"],
+        error_message_member=ext["errorMessageMember"],
+        success_body=ext["successBody"],
+        statuses=tuple(sorted(int(s) for s in operation["responses"])),
+        errors=errors,
+        error_schema_pointers=error_pointers,
+        request_pointer=request_pointer,
+        success_pointer=success_pointer,
+        scenarios=tuple(
+            Scenario(
+                name=raw["name"],
+                state=raw["state"],
+                params=raw.get("params", {}),
+                expect=_expectation(raw["expect"]),
+                doc=raw["doc"],
+                new_idempotency_token=raw.get("request", {}).get("newIdempotencyToken", False),
+                then=_expectation(raw["then"]["expect"]) if "then" in raw else None,
+                then_doc=raw.get("then", {}).get("doc", ""),
+            )
+            for raw in ext.get("scenarios", ())
+        ),
+        idempotency=Idempotency(
+            token=idem["token"],
+            same_response=tuple(idem["sameResponse"]),
+            conflict=_expectation(idem["conflict"]),
+            doc=idem["doc"],
+        )
+        if idem
+        else None,
+        drift=tuple(
+            DriftNote(fact=d["fact"], botocore=d["botocore"], contract=d["contract"], reason=d["reason"])
+            for d in ext.get("drift", ())
+        ),
+    )
+
+
+def _check_rules(contract: Contract) -> None:
+    """Every constraint of the request schema belongs to a rule that names it."""
+    file = contract.file
+    for node, pointer, _ in walk_schema(contract.request_schema(), contract.request_pointer, contract.resolve):
+        owned: set[str] = set()
+        for index, raw in enumerate(node.get("x-rules", ())):
+            if not (isinstance(raw, dict) and {"id", "keywords", "doc"} <= raw.keys()):
+                raise ContractError(
+                    file=file, pointer=f"{pointer}/x-rules/{index}", message="a rule needs id, keywords and doc"
+                )
+            for keyword in raw["keywords"]:
+                if keyword not in node:
+                    raise ContractError(
+                        file=file,
+                        pointer=f"{pointer}/x-rules/{index}",
+                        message=f"rule {raw['id']!r} names {keyword!r}, which this schema does not have",
+                    )
+            owned.update(raw["keywords"])
+        constraints = CONSTRAINT_KEYWORDS & node.keys()
+        if isinstance(node.get("additionalProperties"), dict):
+            constraints.discard("additionalProperties")  # a map's value schema, not a constraint
+        for keyword in sorted(constraints - owned):
+            raise ContractError(
+                file=file,
+                pointer=f"{pointer}/{keyword}",
+                message=f"constraint {keyword!r} has no rule: add an x-rules entry with the documentation's sentence",
+            )

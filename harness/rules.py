@@ -1,0 +1,136 @@
+"""Rules: each documented constraint, with the sentence of the documentation that states it.
+
+A contract marks the schema node that enforces a constraint with ``x-rules``::
+
+    "x-rules": [{"id": "clientToken.length", "keywords": ["minLength", "maxLength"],
+                 "doc": "Length Constraints: Fixed length of 36.", "source": "seed"}]
+
+:func:`collect_rules` walks a request or response schema and returns each rule together
+with where it applies: its JSON pointer in the contract file and the *location* of the
+values it constrains inside a body (a tuple of steps such as ``("targets", ITEM, "region")``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Keywords that constrain a value; each occurrence in a contract must belong to a rule.
+CONSTRAINT_KEYWORDS = frozenset(
+    {
+        "type", "enum", "const", "pattern", "minLength", "maxLength", "minItems", "maxItems",
+        "minProperties", "maxProperties", "required", "additionalProperties", "minimum",
+        "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "uniqueItems",
+    }
+)  # fmt: skip
+
+
+class Step:
+    """A step of a location that is not a member name."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+ITEM = Step("[]")  # every item of an array
+VALUE = Step("{}")  # every value of a map
+KEY = Step("<key>")  # every key of a map
+
+Location = tuple[str | Step, ...]
+
+
+def format_location(location: Location) -> str:
+    """``$.targets[].targetIdentifier`` style text of a location."""
+    text = "$"
+    for step in location:
+        if step is ITEM:
+            text += "[]"
+        elif step is VALUE:
+            text += ".*"
+        elif step is KEY:
+            text += ".<key>"
+        else:
+            text += f".{step}"
+    return text
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One documented constraint of an operation."""
+
+    operation: str
+    id: str
+    keywords: tuple[str, ...]
+    doc: str
+    source: str
+    pointer: str
+    location: Location = field(compare=False)
+    schema: Mapping[str, Any] = field(compare=False, repr=False)
+
+    @property
+    def qualified_id(self) -> str:
+        return f"{self.operation}/{self.id}"
+
+
+Resolver = Callable[[Mapping[str, Any]], tuple[Mapping[str, Any], str]]
+
+
+def walk_schema(
+    schema: Mapping[str, Any], pointer: str, resolve: Resolver, location: Location = ()
+) -> Iterator[tuple[Mapping[str, Any], str, Location]]:
+    """Yield every schema node reachable for a body, with its pointer and location.
+
+    ``resolve`` follows a ``$ref`` node to its target and the target's pointer.
+    """
+    while "$ref" in schema:
+        schema, pointer = resolve(schema)
+    yield schema, pointer, location
+    for name, sub in schema.get("properties", {}).items():
+        yield from walk_schema(sub, f"{pointer}/properties/{_escape(name)}", resolve, (*location, name))
+    if isinstance(schema.get("items"), Mapping):
+        yield from walk_schema(schema["items"], f"{pointer}/items", resolve, (*location, ITEM))
+    if isinstance(schema.get("additionalProperties"), Mapping):
+        yield from walk_schema(
+            schema["additionalProperties"], f"{pointer}/additionalProperties", resolve, (*location, VALUE)
+        )
+    if isinstance(schema.get("propertyNames"), Mapping):
+        yield from walk_schema(
+            schema["propertyNames"], f"{pointer}/propertyNames", resolve, (*location, KEY)
+        )
+
+
+def collect_rules(
+    *, operation: str, schema: Mapping[str, Any], pointer: str, resolve: Resolver
+) -> list[Rule]:
+    rules: list[Rule] = []
+    for node, node_pointer, location in walk_schema(schema, pointer, resolve):
+        for index, raw in enumerate(node.get("x-rules", ())):
+            rules.append(
+                Rule(
+                    operation=operation,
+                    id=raw["id"],
+                    keywords=tuple(raw["keywords"]),
+                    doc=raw["doc"],
+                    source=raw.get("source", "seed"),
+                    pointer=f"{node_pointer}/x-rules/{index}",
+                    location=location,
+                    schema=node,
+                )
+            )
+    return rules
+
+
+def rule_for(node: Mapping[str, Any], keyword: str, rules: Mapping[int, list[Rule]]) -> Rule | None:
+    """The rule of ``node`` (a schema object) that owns ``keyword``, if any."""
+    for rule in rules.get(id(node), ()):
+        if keyword in rule.keywords:
+            return rule
+    return None
+
+
+def _escape(name: str) -> str:
+    return name.replace("~", "~0").replace("/", "~1")

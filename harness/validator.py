@@ -1,0 +1,111 @@
+"""JSON Schema 2020-12 validation with ECMA-262 ``pattern``, reporting broken rules.
+
+``jsonschema``'s own ``pattern`` keyword uses Python's ``re`` (see :mod:`harness.ecma`);
+this module extends ``Draft202012Validator`` with a ``pattern`` backed by ``regress``,
+the one replaceable keyword ``jsonschema`` is designed for.  Every error is collected
+(not only the first), mapped to the contract rule that owns the failing keyword, and
+ranked so that the most specific (deepest) violation comes first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import jsonschema
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from harness import ecma
+from harness.rules import Rule, rule_for
+
+
+def _ecma_pattern(
+    validator: Any, pattern: str, instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
+    if validator.is_type(instance, "string") and not ecma.matches(pattern, instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+EcmaValidator = jsonschema.validators.extend(Draft202012Validator, {"pattern": _ecma_pattern})
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken constraint of one value."""
+
+    path: str
+    keyword: str
+    message: str
+    rule: Rule | None
+
+    def describe(self) -> str:
+        if self.rule is None:
+            return f"{self.path}: {self.message}"
+        return f"{self.path}: {self.message} [{self.rule.id}: {self.rule.doc}]"
+
+
+class SchemaValidator:
+    """Validates values against one schema of a contract document."""
+
+    def __init__(
+        self, *, document: Mapping[str, Any], uri: str, pointer: str, rules: list[Rule]
+    ) -> None:
+        resource = Resource.from_contents(document, default_specification=DRAFT202012)
+        registry: Registry[Any] = Registry().with_resource(uri, resource)
+        self._validator = EcmaValidator({"$ref": f"{uri}#{pointer}"}, registry=registry)
+        self._rules_by_node: dict[int, list[Rule]] = {}
+        for rule in rules:
+            self._rules_by_node.setdefault(id(rule.schema), []).append(rule)
+
+    def violations(self, instance: Any) -> list[Violation]:
+        """Every violation of ``instance``, most specific first; empty when valid."""
+        normalised = without_null_members(instance)
+        found = [self._to_violation(error) for error in _leaf_errors(self._validator, normalised)]
+        found.sort(key=lambda v: (-v.path.count(".") - v.path.count("["), v.path, v.keyword))
+        return _unique(found)
+
+    def is_valid(self, instance: Any) -> bool:
+        return bool(self._validator.is_valid(without_null_members(instance)))
+
+    def _to_violation(self, error: ValidationError) -> Violation:
+        keyword = str(error.validator)
+        node = error.schema if isinstance(error.schema, Mapping) else {}
+        rule = rule_for(node, keyword, self._rules_by_node)
+        return Violation(path=error.json_path, keyword=keyword, message=error.message, rule=rule)
+
+
+def without_null_members(instance: Any) -> Any:
+    """A copy of ``instance`` where object members whose value is ``null`` are absent.
+
+    SPEC section 2 (as in Smithy): a JSON ``null`` for a member stands for the member being
+    absent.  Map values are treated alike (lenient: the generator never sends them, so no
+    verdict depends on it).  Array items are kept as they are.
+    """
+    if isinstance(instance, dict):
+        return {k: without_null_members(v) for k, v in instance.items() if v is not None}
+    if isinstance(instance, list):
+        return [without_null_members(item) for item in instance]
+    return instance
+
+
+def _leaf_errors(validator: Any, instance: Any) -> Iterator[ValidationError]:
+    for error in validator.iter_errors(instance):
+        if error.context:
+            yield from error.context
+        else:
+            yield error
+
+
+def _unique(violations: list[Violation]) -> list[Violation]:
+    seen: set[tuple[str, str, str]] = set()
+    out = []
+    for v in violations:
+        key = (v.path, v.keyword, v.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(v)
+    return out
