@@ -1,0 +1,91 @@
+"""The AWS side of the wire: SigV4 signing and reading error names as botocore does.
+
+Both the engine (which signs requests and judges answers) and the reference mock (which
+verifies signatures and names its errors) use this module, so the two agree by
+construction on every rule of SPEC sections 1 and 3.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+
+#: AWS's common authentication errors: a 403 may carry any of these names (SPEC section 3).
+AUTH_ERROR_NAMES = frozenset(
+    {
+        "MissingAuthenticationTokenException",
+        "IncompleteSignatureException",
+        "InvalidSignatureException",
+        "UnrecognizedClientException",
+    }
+)
+
+DEFAULT_REGION = "us-east-1"
+
+
+def region_from(explicit: str | None, environ: Mapping[str, str] = os.environ) -> str:
+    """``--region``, else ``AWS_REGION`` / ``AWS_DEFAULT_REGION``, else us-east-1 (SPEC 1)."""
+    return explicit or environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    """Credentials and scope to sign with."""
+
+    access_key: str
+    secret_key: str
+    region: str
+    token: str | None = None
+
+    def credentials(self) -> Credentials:
+        return Credentials(self.access_key, self.secret_key, self.token)
+
+
+def sign(
+    *,
+    key: SigningKey,
+    service: str,
+    method: str,
+    url: str,
+    headers: Mapping[str, str],
+    body: bytes,
+) -> dict[str, str]:
+    """The headers of the request once SigV4-signed by botocore (Authorization, X-Amz-Date...)."""
+    request = AWSRequest(method=method, url=url, data=body, headers=dict(headers))
+    SigV4Auth(key.credentials(), service, key.region).add_auth(request)
+    return {name: str(value) for name, value in request.headers.items()}
+
+
+def normalise_error_name(raw: str) -> str:
+    """What is before the first ``:``, then what is after the last ``#`` (SPEC section 3)."""
+    return raw.split(":", 1)[0].rsplit("#", 1)[-1].strip()
+
+
+def error_name(headers: Mapping[str, str], body: bytes) -> str | None:
+    """The error an answer names, read in botocore's order; ``None`` when it names none.
+
+    ``x-amzn-ErrorType`` first (ignored on a 5xx with an empty body, as botocore does: the
+    caller passes such answers with an empty body), then the body's ``code`` or ``Code``,
+    then ``__type``.
+    """
+    lowered = {k.lower(): v for k, v in headers.items()}
+    header = lowered.get("x-amzn-errortype")
+    if header:
+        return normalise_error_name(header)
+    try:
+        parsed = json.loads(body) if body else None
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(parsed, dict):
+        return None
+    for member in ("code", "Code", "__type"):
+        value = parsed.get(member)
+        if isinstance(value, str) and value:
+            return normalise_error_name(value)
+    return None

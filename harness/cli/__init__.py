@@ -1,0 +1,67 @@
+"""The ``harness`` command: a thin layer that parses arguments and maps outcomes to exit codes.
+
+Exit codes (SPEC section 6): ``run`` 0 conformant, 1 nonconformant, 2 could not run;
+``validate`` 0 valid, 1 invalid, 2 could not run.  Every :class:`~harness.errors.HarnessError`
+is printed as one clear message, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from importlib import import_module
+from typing import Protocol
+
+from harness import __version__
+from harness.errors import HarnessError
+
+EXIT_COULD_NOT_RUN = 2
+
+#: Sub-commands, each a module of this package with ``add_parser`` and ``run``.
+COMMANDS = ("run", "mock", "validate", "drift", "report", "list")
+
+
+class Command(Protocol):
+    def add_parser(self, subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None: ...
+
+    def run(self, args: argparse.Namespace) -> int: ...
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_COULD_NOT_RUN, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="harness",
+        description=(
+            "Prove an implementation of AWS JSON APIs against contracts that encode the API "
+            "reference documentation."
+        ),
+        epilog="Example: harness run --target mock --report report.html",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    subparsers.required = True
+    for name in COMMANDS:
+        module: Command = import_module(f"harness.cli.{name}")  # type: ignore[assignment]
+        module.add_parser(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command: Command = import_module(f"harness.cli.{args.command}")  # type: ignore[assignment]
+    try:
+        return command.run(args)
+    except HarnessError as exc:
+        print(f"harness {args.command}: {exc}", file=sys.stderr)
+        return EXIT_COULD_NOT_RUN
+    except KeyboardInterrupt:
+        print(f"harness {args.command}: interrupted", file=sys.stderr)
+        return 130

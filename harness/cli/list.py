@@ -1,0 +1,15 @@
+"""`harness list`: not implemented yet."""
+
+from __future__ import annotations
+
+import argparse
+
+from harness.errors import UsageError
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    subparsers.add_parser("list", help="(not implemented yet)")
+
+
+def run(args: argparse.Namespace) -> int:
+    raise UsageError("'harness list' is not implemented yet")

@@ -1,0 +1,15 @@
+"""`harness mock`: not implemented yet."""
+
+from __future__ import annotations
+
+import argparse
+
+from harness.errors import UsageError
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    subparsers.add_parser("mock", help="(not implemented yet)")
+
+
+def run(args: argparse.Namespace) -> int:
+    raise UsageError("'harness mock' is not implemented yet")
