@@ -12,7 +12,9 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from botocore.auth import SigV4Auth
+from datetime import datetime, timezone
+
+from botocore.auth import SIGV4_TIMESTAMP, SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
@@ -55,10 +57,31 @@ def sign(
     url: str,
     headers: Mapping[str, str],
     body: bytes,
+    at: datetime | None = None,
 ) -> dict[str, str]:
-    """The headers of the request once SigV4-signed by botocore (Authorization, X-Amz-Date...)."""
+    """The headers of the request once SigV4-signed by botocore (Authorization, X-Amz-Date...).
+
+    ``at`` signs as of another moment (to test clock-skew handling); botocore's ``add_auth``
+    always uses the current time, so that path assembles the same steps from SigV4Auth's
+    public methods.
+    """
     request = AWSRequest(method=method, url=url, data=body, headers=dict(headers))
-    SigV4Auth(key.credentials(), service, key.region).add_auth(request)
+    auth = SigV4Auth(key.credentials(), service, key.region)
+    if at is None:
+        auth.add_auth(request)
+    else:
+        timestamp = at.astimezone(timezone.utc).strftime(SIGV4_TIMESTAMP)
+        request.context["timestamp"] = timestamp
+        request.headers["X-Amz-Date"] = timestamp
+        if key.token:
+            request.headers["X-Amz-Security-Token"] = key.token
+        canonical = auth.canonical_request(request)
+        signature = auth.signature(auth.string_to_sign(request, canonical), request)
+        signed = auth.signed_headers(auth.headers_to_sign(request))
+        request.headers["Authorization"] = (
+            f"AWS4-HMAC-SHA256 Credential={key.access_key}/{auth.credential_scope(request)}, "
+            f"SignedHeaders={signed}, Signature={signature}"
+        )
     return {name: str(value) for name, value in request.headers.items()}
 
 
