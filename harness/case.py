@@ -28,6 +28,7 @@ class Auth(StrEnum):
     WRONG_SIGNATURE = "wrong-signature"
     EXPIRED = "expired"  # dated more than 15 minutes before the target's clock
     FUTURE = "future"  # dated more than 15 minutes after it
+    WITHIN_SKEW = "within-skew"  # correctly signed, dated 10 minutes ago: must be accepted
     UNKNOWN_KEY = "unknown-key"
 
 

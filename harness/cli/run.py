@@ -1,15 +1,181 @@
-"""`harness run`: not implemented yet."""
+"""``harness run``: prove an implementation against the contracts."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import secrets
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
+from harness import aws
+from harness.cli.progress import Progress
+from harness.contract import Contract, load_contracts
+from harness.engine import Engine, RunOptions
 from harness.errors import UsageError
+from harness.target.http import DEFAULT_MAX_BODY, DEFAULT_TIMEOUT, HttpTransport
+
+EXIT_CONFORMANT = 0
+EXIT_NONCONFORMANT = 1
+
+EXAMPLES = """\
+examples:
+  harness run --target mock --report report.html
+  harness run --target http://localhost:4566 --provider-states http://localhost:4566/_states \\
+              --operation detective:StartMonitoringMember --junit conformance.xml
+  harness run --replay cassettes/mock-run --report replay.html
+
+exit status: 0 conformant, 1 nonconformant, 2 could not run
+"""
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    subparsers.add_parser("run", help="(not implemented yet)")
+    parser = subparsers.add_parser(
+        "run",
+        help="send generated requests to a target and judge its answers against the contracts",
+        description=(
+            "Generate valid requests and requests aimed at every documented constraint, send "
+            "them (SigV4-signed) to a target, and check every answer against the contracts."
+        ),
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--target", metavar="URL|mock", help="the implementation to test, or 'mock' for the bundled reference mock")
+    where.add_argument("--replay", metavar="DIR", type=Path, help="answer from the cassettes in DIR instead of a live target (offline)")
+    parser.add_argument("--provider-states", metavar="URL", help="the target's provider-states endpoint (SPEC section 5)")
+    parser.add_argument("--operation", metavar="ID", action="append", default=[], help="run only this operation (repeatable), e.g. detective:StartMonitoringMember")
+    parser.add_argument("--region", help="SigV4 region (default: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the generated cases; the same seed repeats the run (default 0)")
+    parser.add_argument("--max-examples", type=_positive, default=100, metavar="N", help="generated bodies per operation and kind (default 100)")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS", help=f"per-request timeout (default {DEFAULT_TIMEOUT:g})")
+    parser.add_argument("--max-body", type=_positive, default=DEFAULT_MAX_BODY, metavar="BYTES", help="largest answer read (default 1 MiB)")
+    parser.add_argument("--report", type=Path, metavar="FILE.html", help="write the HTML compliance report")
+    parser.add_argument("--junit", type=Path, metavar="FILE.xml", help="write JUnit XML for CI")
+    parser.add_argument("--json", type=Path, metavar="FILE.json", help="write every result (documented format)")
+    parser.add_argument("--record", type=Path, metavar="DIR", help="record every exchange as vcrpy cassettes in DIR")
+    parser.add_argument("--contracts", type=Path, metavar="DIR", help="load contracts from DIR instead of the bundled ones")
+    parser.add_argument("--quiet", action="store_true", help="no progress output")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
+    return value
+
+
+def select(contracts: dict[str, Contract], wanted: list[str]) -> list[Contract]:
+    """The contracts named by ``--operation`` (all when none is named)."""
+    if not wanted:
+        return list(contracts.values())
+    chosen = []
+    for name in wanted:
+        if name not in contracts:
+            import difflib
+
+            close = difflib.get_close_matches(name, list(contracts), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise UsageError(f"unknown operation {name!r}{hint} Known: {', '.join(sorted(contracts))}")
+        chosen.append(contracts[name])
+    return chosen
+
+
+def signing_key(region: str | None, *, mock_credentials: tuple[str, str] | None = None) -> aws.SigningKey:
+    chosen_region = aws.region_from(region)
+    if mock_credentials is not None:
+        return aws.SigningKey(mock_credentials[0], mock_credentials[1], chosen_region)
+    import botocore.session
+
+    credentials = botocore.session.get_session().get_credentials()
+    if credentials is None:
+        raise UsageError(
+            "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
+            "(or a profile) for the target, or use --target mock"
+        )
+    frozen = credentials.get_frozen_credentials()
+    return aws.SigningKey(frozen.access_key, frozen.secret_key, chosen_region, frozen.token)
+
+
+@contextlib.contextmanager
+def _target(args: argparse.Namespace) -> Iterator[tuple[str, str | None, aws.SigningKey, str]]:
+    """Base URL, provider-states URL, signing key and label of the target."""
+    if args.target == "mock":
+        from harness.mock.server import running_mock
+
+        credentials = ("AKIAHARNESS" + secrets.token_hex(5).upper(), secrets.token_urlsafe(30))
+        with running_mock(credentials=credentials) as url:
+            yield url, args.provider_states or f"{url}/_harness/provider-states", signing_key(
+                args.region, mock_credentials=credentials
+            ), "mock"
+        return
+    url = str(args.target)
+    if not url.startswith(("http://", "https://")):
+        raise UsageError(f"--target must be an http(s) URL or 'mock', got {url!r}")
+    yield url, args.provider_states, signing_key(args.region), url
 
 
 def run(args: argparse.Namespace) -> int:
-    raise UsageError("'harness run' is not implemented yet")
+    contracts = select(load_contracts(args.contracts), args.operation)
+    if args.replay is not None:
+        from harness.cassettes import replay_run
+
+        document = replay_run(args.replay, contracts=contracts, args=args)
+    else:
+        with _target(args) as (url, states, key, label):
+            document = _live_run(args, contracts, url, states, key, label)
+    _write_outputs(args, document)
+    return EXIT_NONCONFORMANT if document["verdict"] == "nonconformant" else EXIT_CONFORMANT
+
+
+def _live_run(
+    args: argparse.Namespace, contracts: list[Contract], url: str, states: str | None, key: aws.SigningKey, label: str
+) -> dict[str, Any]:
+    options = RunOptions(
+        base_url=url,
+        key=key,
+        provider_states=states,
+        seed=args.seed,
+        max_examples=args.max_examples,
+        target_label=label,
+    )
+    progress = Progress(quiet=args.quiet)
+    transport = HttpTransport(timeout=args.timeout, max_body=args.max_body)
+    try:
+        if args.record is not None:
+            from harness.cassettes import recording
+
+            with recording(args.record, options=options, contracts=contracts):
+                return Engine(contracts=contracts, transport=transport, options=options, listener=progress.listener()).run()
+        return Engine(contracts=contracts, transport=transport, options=options, listener=progress.listener()).run()
+    finally:
+        progress.close()
+        transport.close()
+
+
+def _write_outputs(args: argparse.Namespace, document: dict[str, Any]) -> None:
+    from harness.reporting.console import render_console
+
+    color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    print(render_console(document, color=color))
+    if args.json:
+        from harness.reporting.json_file import write_json
+
+        write_json(document, args.json)
+        print(f"results written to {args.json}")
+    if args.junit:
+        from harness.reporting.junit import write_junit
+
+        write_junit(document, args.junit)
+        print(f"JUnit XML written to {args.junit}")
+    if args.report:
+        from harness.reporting.html import write_html
+
+        write_html(document, args.report)
+        print(f"HTML report written to {args.report}")

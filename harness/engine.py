@@ -1,0 +1,477 @@
+"""The engine: sends every case of every contract to a target and judges the answers.
+
+It emits each :class:`~harness.result.CaseResult` to a listener as it goes (progress,
+cassettes) and returns the results document (:mod:`harness.summary`).  It writes nothing
+itself, and it knows no operation by name.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from hypothesis import HealthCheck, Phase, Verbosity, given, reject, seed, settings
+from hypothesis import strategies as st
+from hypothesis.errors import Flaky, Unsatisfiable
+
+from harness.aws import SigningKey, sign
+from harness.case import Auth, Case, Intent
+from harness.checks import ENGINE_CHECK_DOCS, CheckRegistry, Judgement, default_registry
+from harness.contract import Contract, Scenario
+from harness.errors import TargetUnreachable
+from harness.generation.boundaries import BoundaryProbes
+from harness.generation.locate import Missing
+from harness.generation.mutations import invalid_bodies
+from harness.generation.values import ValueStrategies, draw
+from harness.generation.wire import malformed_cases, media_type_cases, signature_cases
+from harness.result import CaseResult, Failure, Response, SentRequest
+from harness.summary import OperationRecord, ScenarioOutcome, summarise
+from harness.target.http import Transport, TransportFailure
+
+GIVE_UP_AFTER_FAILURES = 5  # consecutive requests without an answer
+GIVE_UP_AFTER_SECONDS = 100.0  # of consecutive requests without an answer
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    base_url: str
+    key: SigningKey
+    provider_states: str | None = None
+    seed: int = 0
+    max_examples: int = 100
+    target_label: str = ""
+
+
+@dataclass
+class Listener:
+    """Callbacks the engine calls as it goes; all optional."""
+
+    on_phase: Callable[[str, str, int], None] = lambda operation, phase, total: None
+    on_result: Callable[[CaseResult], None] = lambda result: None
+
+
+class _TargetGone(BaseException):
+    """The target stopped answering: stop at once (a BaseException, so Hypothesis does not
+    try to shrink it)."""
+
+
+class _Found(Exception):
+    def __init__(self, result: CaseResult) -> None:
+        self.result = result
+
+
+@dataclass
+class _Operation:
+    contract: Contract
+    record: OperationRecord
+    strategies: ValueStrategies
+    rng: random.Random
+    recording: bool = True
+    answered_once: bool = False
+    seen_tokens: set[str] = field(default_factory=set)
+
+
+class Engine:
+    def __init__(
+        self,
+        *,
+        contracts: Iterable[Contract],
+        transport: Transport,
+        options: RunOptions,
+        checks: CheckRegistry | None = None,
+        listener: Listener | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    ) -> None:
+        self.contracts = list(contracts)
+        self.transport = transport
+        self.options = options
+        self.checks = checks or default_registry()
+        self.listener = listener or Listener()
+        self.clock = clock
+        self._silent_since: float | None = None
+        self._silent_count = 0
+        self._reached = False
+
+    # ------------------------------------------------------------------ the run
+
+    def run(self) -> dict[str, Any]:
+        started = time.monotonic()
+        started_at = self.clock()
+        records: list[OperationRecord] = []
+        aborted = ""
+        for contract in self.contracts:
+            record = OperationRecord(contract=contract)
+            records.append(record)
+            op = _Operation(
+                contract=contract,
+                record=record,
+                strategies=ValueStrategies(contract),
+                rng=random.Random(f"{self.options.seed}:{contract.id}"),
+            )
+            try:
+                self._run_operation(op)
+            except _TargetGone as gone:
+                aborted = str(gone)
+                _not_exercised_rest(record, aborted)
+                break
+        done = {r.contract.id for r in records}
+        for contract in self.contracts:
+            if contract.id not in done:
+                record = OperationRecord(contract=contract)
+                _not_exercised_rest(record, aborted)
+                records.append(record)
+        run_info = {
+            "target": self.options.target_label or self.options.base_url,
+            "provider_states": self.options.provider_states,
+            "region": self.options.key.region,
+            "seed": self.options.seed,
+            "max_examples": self.options.max_examples,
+            "started": started_at.isoformat(timespec="seconds"),
+            "duration_s": round(time.monotonic() - started, 2),
+            "aborted": aborted or None,
+        }
+        docs = {**self.checks.docs(), **ENGINE_CHECK_DOCS}
+        return summarise(records=records, check_docs=docs, run=run_info)
+
+    def _run_operation(self, op: _Operation) -> None:
+        contract = op.contract
+        boundaries = BoundaryProbes(contract)
+        probes = boundaries.all()
+        valid_body = boundaries.base
+        invalid_body = next((p.body for p in probes if p.intent is Intent.INVALID), {})
+        cases = [
+            Case(
+                operation=contract.id,
+                intent=p.intent,
+                origin=p.origin,
+                description=p.description,
+                body=Case.encode(self._fresh_token(op, p.body, keep_for=p.rule)),
+                rule=p.rule,
+                expected_statuses=(400,) if p.intent is Intent.INVALID else (),
+            )
+            for p in probes
+        ]
+        cases += list(malformed_cases(contract.id))
+        cases += list(media_type_cases(contract.id, self._fresh_token(op, valid_body)))
+        cases += list(signature_cases(contract.id, self._fresh_token(op, valid_body), invalid_body))
+        self.listener.on_phase(contract.id, "boundaries, near misses, wire and signatures", len(cases))
+        for case in cases:
+            self._execute(op, case)
+        valid = op.strategies.body()
+        self.listener.on_phase(contract.id, "generated valid bodies", self.options.max_examples)
+        self._generated(op, Intent.VALID, valid, "generated")
+        self.listener.on_phase(contract.id, "random invalid bodies", self.options.max_examples)
+        self._generated(op, Intent.INVALID, invalid_bodies(contract, valid), "random-invalid")
+        if contract.idempotency is not None:
+            self.listener.on_phase(contract.id, "idempotency", 3)
+            self._idempotency(op)
+        self.listener.on_phase(contract.id, "provider states", len(contract.scenarios))
+        for index, scenario in enumerate(contract.scenarios):
+            self._scenario(op, index, scenario)
+
+    # ------------------------------------------------------------------ sending
+
+    def _request(self, contract: Contract, case: Case) -> SentRequest:
+        url = self.options.base_url.rstrip("/") + contract.path
+        headers: dict[str, str] = {}
+        if case.content_type is not None:
+            headers["Content-Type"] = case.content_type
+        key = self.options.key
+        now = self.clock()
+        shifts = {Auth.WITHIN_SKEW: -10, Auth.EXPIRED: -20, Auth.FUTURE: 20}
+        if case.auth is Auth.UNKNOWN_KEY:
+            key = SigningKey("AKIAHARNESSUNKNOWN00", "harness-unknown-secret-key", key.region)
+        if case.auth is not Auth.MISSING:
+            at = now + timedelta(minutes=shifts[case.auth]) if case.auth in shifts else None
+            headers = sign(
+                key=key, service=contract.signing_name, method=contract.method, url=url,
+                headers=headers, body=case.body, at=at,
+            )  # fmt: skip
+        if case.auth is Auth.WRONG_SIGNATURE:
+            auth = headers["Authorization"]
+            last = "0" if auth[-1] != "0" else "1"
+            headers["Authorization"] = auth[:-1] + last
+        return SentRequest(method=contract.method, url=url, headers=headers, body=case.body)
+
+    def _execute(self, op: _Operation, case: Case, *, record: bool = True) -> CaseResult:
+        request = self._request(op.contract, case)
+        try:
+            response = self.transport.send(request)
+        except TransportFailure as failure:
+            return self._no_answer(op, case, request, failure, record)
+        self._reached = True
+        self._silent_count = 0
+        self._silent_since = None
+        failures, ran = self.checks.judge(Judgement(op.contract, case, response))
+        if response.truncated:
+            failures.append(_engine_failure("target_answers", f"the answer was larger than {len(response.body)} bytes"))
+        result = CaseResult(case=case, request=request, response=response, failures=failures)
+        if record and op.recording:
+            op.record.check_runs.update(ran)
+            self._keep(op, result)
+        return result
+
+    def _no_answer(
+        self, op: _Operation, case: Case, request: SentRequest, failure: TransportFailure, record: bool
+    ) -> CaseResult:
+        if not self._reached and failure.kind == "unreachable":
+            raise TargetUnreachable(
+                f"{failure}. Check that the target is running and the URL is right "
+                f"(harness run --target URL, or --target mock for the bundled mock)."
+            )
+        result = CaseResult(
+            case=case,
+            request=request,
+            response=None,
+            transport_error=f"{failure.kind}: {failure}",
+            failures=[_engine_failure("target_answers", f"{failure.kind}: {failure}")],
+        )
+        if record and op.recording:
+            op.record.check_runs["target_answers"] += 1
+            self._keep(op, result)
+        self._silent_count += 1
+        self._silent_since = self._silent_since or time.monotonic()
+        if (
+            self._silent_count >= GIVE_UP_AFTER_FAILURES
+            or time.monotonic() - self._silent_since > GIVE_UP_AFTER_SECONDS
+        ):
+            raise _TargetGone(
+                f"the target stopped answering ({self._silent_count} requests in a row without an answer); "
+                "the run was ended and what it found so far is reported"
+            )
+        return result
+
+    def _keep(self, op: _Operation, result: CaseResult) -> None:
+        op.record.results.append(result)
+        self.listener.on_result(result)
+
+    def _fresh_token(self, op: _Operation, body: Any, *, keep_for: str | None = None) -> Any:
+        """``body`` with a new idempotency token, unless the case is about the token."""
+        idem = op.contract.idempotency
+        if idem is None or not isinstance(body, dict):
+            return body
+        member = idem.token.lstrip("/")
+        if member not in body or (keep_for or "").startswith(member):
+            return body
+        return {**body, member: self._new_token(op)}
+
+    def _new_token(self, op: _Operation) -> str:
+        return str(uuid.UUID(int=op.rng.getrandbits(128), version=4))
+
+    # ------------------------------------------------------------------ generated cases
+
+    def _generated(self, op: _Operation, intent: Intent, strategy: st.SearchStrategy[Any], origin: str) -> None:
+        validator = op.contract.request_validator
+        engine = self
+
+        @settings(
+            max_examples=self.options.max_examples,
+            database=None,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            phases=(Phase.generate, Phase.shrink),
+            report_multiple_bugs=False,
+            verbosity=Verbosity.quiet,
+        )
+        @seed(self.options.seed)
+        @given(strategy)
+        def probe(body: Any) -> None:
+            if intent is Intent.VALID:
+                if not validator.is_valid(body):
+                    reject()
+                body = engine._fresh_token(op, body)
+                description = "a generated valid body"
+                rule = None
+            else:
+                violations = validator.violations(body)
+                rule = next((v.rule.id for v in violations if v.rule), None)
+                description = "a randomly broken body: " + "; ".join(v.describe() for v in violations[:2])
+            case = Case(
+                operation=op.contract.id,
+                intent=intent,
+                origin=origin,
+                description=description,
+                body=Case.encode(body),
+                rule=rule,
+                expected_statuses=(400,) if intent is Intent.INVALID else (),
+            )
+            result = engine._execute(op, case)
+            if result.failed and result.response is not None:
+                op.recording = False  # what follows is shrinking: keep only its outcome
+                raise _Found(result)
+
+        try:
+            probe()
+        except _Found as found:
+            found.result.minimal = True
+            op.recording = True
+            self._keep(op, found.result)
+        except (Flaky, Unsatisfiable):
+            pass
+        finally:
+            op.recording = True
+
+    # ------------------------------------------------------------------ scenarios
+
+    def _scenario_body(self, op: _Operation, salt: int) -> Any:
+        body = draw(op.strategies.body(), seed_value=self.options.seed * 1009 + salt)
+        if op.contract.idempotency is not None and isinstance(body, dict):
+            body = {**body, op.contract.idempotency.token.lstrip("/"): self._new_token(op)}
+        return body
+
+    def _idempotency(self, op: _Operation) -> None:
+        idem = op.contract.idempotency
+        assert idem is not None
+        contract = op.contract
+        body = self._scenario_body(op, 1)
+        token = body[idem.token.lstrip("/")]
+        other = self._scenario_body(op, 2)
+        other[idem.token.lstrip("/")] = token
+        if Case.encode(other) == Case.encode(body):
+            other = {**other, "__harness_other__": "x"}
+
+        def case(text: str, data: Any, statuses: tuple[int, ...], error: str | None = None) -> Case:
+            return Case(
+                operation=contract.id, intent=Intent.SCENARIO, origin="idempotency",
+                description=f"idempotency: {text}", body=Case.encode(data),
+                expected_statuses=statuses, expected_error=error, scenario="idempotency",
+            )  # fmt: skip
+
+        first = self._execute(op, case("a new clientToken", body, (200,)))
+        again = self._execute(op, case("the same clientToken and body again", body, (200,)))
+        conflict = self._execute(
+            op, case("the same clientToken with another body", other, idem.conflict.statuses, idem.conflict.error)
+        )
+        verdict, reason = "pass", ""
+        if first.response and again.response and first.response.status == again.response.status == 200:
+            before, after = _members(first.response, idem.same_response), _members(again.response, idem.same_response)
+            if before != after:
+                failure = _engine_failure(
+                    "idempotency",
+                    f"the same clientToken and body answered {after} the second time, {before} the first",
+                )
+                again.failures.append(failure)
+                verdict, reason = "fail", failure.message
+        if any(r.failed for r in (first, again, conflict)):
+            verdict = "fail"
+            reason = reason or next(f.message for r in (first, again, conflict) for f in r.failures)
+        op.record.check_runs["idempotency"] += 1
+        op.record.scenarios.append(ScenarioOutcome("idempotency", None, idem.doc, verdict, reason))
+
+    def _scenario(self, op: _Operation, index: int, scenario: Scenario) -> None:
+        record = op.record
+        if scenario.state is not None and not self.options.provider_states:
+            record.scenarios.append(
+                ScenarioOutcome(scenario.name, scenario.state, scenario.doc, "not-exercised", "no --provider-states URL given")
+            )
+            return
+        body = self._scenario_body(op, 100 + index)
+        params = _params(scenario.params, body, op.contract.id)
+        case = Case(
+            operation=op.contract.id,
+            intent=Intent.SCENARIO,
+            origin="scenario",
+            description=f"state {scenario.state!r}: {scenario.doc}" if scenario.state else scenario.doc,
+            body=Case.encode(body),
+            expected_statuses=scenario.expect.statuses,
+            expected_error=scenario.expect.error,
+            scenario=scenario.name,
+        )
+        if scenario.state is not None:
+            problem = self._provider_state("setup", scenario.state, params)
+            if problem:
+                record.check_runs["provider_state_setup"] += 1
+                result = CaseResult(case=case, request=self._state_request("setup", scenario.state, params),
+                                    response=None, transport_error=None,
+                                    failures=[_engine_failure("provider_state_setup", problem)])  # fmt: skip
+                self._keep(op, result)
+                record.scenarios.append(ScenarioOutcome(scenario.name, scenario.state, scenario.doc, "fail", problem))
+                return
+        try:
+            results = [self._execute(op, case)]
+            first = results[0].response
+            if scenario.then is not None and first is not None and first.status == 200:
+                follow = replace(
+                    case,
+                    description=f"{case.description}; then again: {scenario.then_doc}",
+                    expected_statuses=scenario.then.statuses,
+                    expected_error=scenario.then.error,
+                )
+                results.append(self._execute(op, follow))
+        finally:
+            if scenario.state is not None:
+                self._provider_state("teardown", scenario.state, params)
+        failed = [f for r in results for f in r.failures if r.failed]
+        record.scenarios.append(
+            ScenarioOutcome(
+                scenario.name, scenario.state, scenario.doc,
+                "fail" if failed else "pass", failed[0].message if failed else "",
+            )  # fmt: skip
+        )
+
+    def _state_request(self, action: str, state: str, params: Mapping[str, Any]) -> SentRequest:
+        body = json.dumps({"action": action, "state": state, "params": dict(params)}).encode()
+        assert self.options.provider_states is not None
+        return SentRequest("POST", self.options.provider_states, {"Content-Type": "application/json"}, body)
+
+    def _provider_state(self, action: str, state: str, params: Mapping[str, Any]) -> str:
+        """Empty when the target accepted the setup or teardown, else what went wrong."""
+        request = self._state_request(action, state, params)
+        try:
+            response = self.transport.send(request)
+        except TransportFailure as failure:
+            return f"provider state {action} of {state!r} got no answer: {failure}"
+        if response.status not in (200, 204):
+            return f"provider state {action} of {state!r} answered {response.status}: {response.body[:200]!r}"
+        return ""
+
+
+def _params(raw: Mapping[str, Any], body: Any, operation: str) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for name, spec in raw.items():
+        if isinstance(spec, dict) and "$request" in spec:
+            value: Any = body
+            for part in spec["$request"].lstrip("/").split("/"):
+                value = value[part]
+            params[name] = value
+        elif isinstance(spec, dict) and "$operation" in spec:
+            params[name] = operation
+        else:
+            params[name] = spec
+    return params
+
+
+def _members(response: Response, pointers: Iterable[str]) -> dict[str, Any]:
+    try:
+        body = json.loads(response.body)
+    except ValueError:
+        return {}
+    out = {}
+    for pointer in pointers:
+        value = body
+        for part in pointer.lstrip("/").split("/"):
+            value = value.get(part) if isinstance(value, dict) else None
+        out[pointer.lstrip("/")] = value
+    return out
+
+
+def _engine_failure(check: str, message: str) -> Failure:
+    return Failure(check=check, message=message, doc=ENGINE_CHECK_DOCS[check])
+
+
+def _not_exercised_rest(record: OperationRecord, reason: str) -> None:
+    done = {s.name for s in record.scenarios}
+    for scenario in record.contract.scenarios:
+        if scenario.name not in done:
+            record.scenarios.append(
+                ScenarioOutcome(scenario.name, scenario.state, scenario.doc, "not-exercised", reason)
+            )
+
+
+__all__ = ["Engine", "Listener", "Missing", "RunOptions"]

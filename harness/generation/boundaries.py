@@ -1,0 +1,340 @@
+"""Both sides of every rule: boundary values and near misses, built deterministically.
+
+For each rule of a contract, :class:`BoundaryProbes` starts from the minimal valid body
+(with the rule's location filled in when it is optional) and replaces the value the rule
+constrains: the largest and smallest valid values and the nearest invalid ones for lengths,
+item and entry counts; quantifier bounds and one-character near misses for patterns (a
+changed, added or removed character, flipped case, a trailing newline, Arabic-Indic and
+full-width digits, a non-ASCII letter where ``\\w`` stands); other enum values, wrong JSON
+types, missing required members and extra members of a closed object (a second union member).
+
+A probe is kept only when the contract's validator agrees: a valid-side probe must be
+valid, an invalid-side probe must break the very rule it aims at.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from hypothesis import strategies as st
+
+from harness import ecma
+from harness.case import Intent
+from harness.contract import Contract
+from harness.generation.locate import Missing, get_at, remove_at, replace_at
+from harness.generation.values import ValueStrategies, draw, minimal, string_strategy
+from harness.rules import ITEM, KEY, VALUE, Location, Rule, format_location
+
+Schema = Mapping[str, Any]
+
+ARABIC_INDIC = {str(d): chr(0x0660 + d) for d in range(10)}
+FULL_WIDTH = {str(d): chr(0xFF10 + d) for d in range(10)}
+WRONG_TYPES: dict[str, tuple[Any, ...]] = {
+    "string": (12345, True, ["text"], {"text": "text"}),
+    "object": ("text", 1, []),
+    "array": ({}, "text", 1),
+    "integer": ("1", 1.5),
+    "number": ("1",),
+    "boolean": ("true", 1),
+}
+ASTRAL = "\U0001f600"  # one code point, two UTF-16 units
+
+
+@dataclass(frozen=True)
+class Probe:
+    intent: Intent
+    rule: str | None  # None: a body valid under every rule
+    origin: str  # "boundary" or "near-miss"
+    description: str
+    body: Any
+
+
+class BoundaryProbes:
+    """Probes on both sides of each request rule of one contract."""
+
+    def __init__(self, contract: Contract) -> None:
+        self.contract = contract
+        self.strategies = ValueStrategies(contract)
+        self.base = minimal(self.strategies.body())
+
+    def all(self) -> list[Probe]:
+        """The minimal valid body (valid for every rule), then each rule's probes."""
+        probes = [Probe(Intent.VALID, None, "boundary", "the minimal valid body (required members only)", self.base)]
+        seen: set[tuple[str | None, str]] = {(None, Contract_key(self.base))}
+        for rule in self.contract.request_rules:
+            for probe in self.for_rule(rule):
+                key = (probe.rule, Contract_key(probe.body))
+                if key not in seen:
+                    seen.add(key)
+                    probes.append(probe)
+        return probes
+
+    def for_rule(self, rule: Rule) -> Iterator[Probe]:
+        try:
+            base = self._filled(rule.location)
+        except Missing:
+            return
+        node = rule.schema
+        if base != self.base:
+            yield from self._accepted(rule, base, "the minimal body with this member present", base)
+        for keyword in rule.keywords:
+            maker = getattr(self, f"_{keyword}", None)
+            if maker is not None:
+                yield from maker(rule, base, node)
+
+    # -------------------------------------------------------------- filling a location
+
+    def _filled(self, location: Location) -> Any:
+        """The minimal body, with optional members and map entries on ``location`` added."""
+        body = self.base
+        node: Schema = self.contract.request_schema()
+        path: list[Any] = []
+        for step in location:
+            node = self._deref(node)
+            if step is ITEM:
+                node = node["items"]
+            elif step in (VALUE, KEY):
+                if not get_at(body, tuple(path)):
+                    entry_key = minimal(string_strategy(node.get("propertyNames", {})))
+                    entry_value = minimal(self.strategies.for_schema(node["additionalProperties"], ""))
+                    body = replace_at(body, tuple(path), lambda _m, k=entry_key, v=entry_value: {k: v})
+                node = node.get("propertyNames", {}) if step is KEY else node["additionalProperties"]
+            else:
+                sub = node["properties"][step]
+                try:
+                    get_at(body, (*path, step))
+                except Missing:
+                    value = minimal(self.strategies.for_schema(sub, ""))
+                    body = replace_at(body, tuple(path), lambda parent, s=step, v=value: {**parent, s: v})
+                node = sub
+            path.append(step)
+        return body
+
+    def _deref(self, node: Schema) -> Schema:
+        while "$ref" in node:
+            node, _ = self.contract.resolve(node)
+        return node
+
+    # -------------------------------------------------------------- acceptance by the validator
+
+    def _accepted(self, rule: Rule, body: Any, label: str, value: Any) -> Iterator[Probe]:
+        if self.contract.request_validator.is_valid(body):
+            yield Probe(Intent.VALID, rule.id, "boundary", f"{_where(rule)}: {label}", body)
+
+    def _rejected(self, rule: Rule, body: Any, label: str, origin: str = "boundary") -> Iterator[Probe]:
+        """An invalid-side probe, aimed at ``rule``; a near miss that breaks another rule of
+        the same value instead (a trailing newline breaking a fixed length) is kept for it."""
+        broken = [v.rule for v in self.contract.request_validator.violations(body) if v.rule]
+        target = rule if rule in broken else None
+        if target is None and origin == "near-miss":
+            target = next((r for r in broken if r.location == rule.location), None)
+        if target is not None:
+            yield Probe(Intent.INVALID, target.id, origin, f"{_where(target)}: {label}", body)
+
+    def _set(self, base: Any, rule: Rule, value: Any) -> Any:
+        return replace_at(base, rule.location, lambda _old: value)
+
+    # -------------------------------------------------------------- per keyword
+
+    def _type(self, rule: Rule, base: Any, node: Schema) -> Iterator[Probe]:
+        for wrong in WRONG_TYPES.get(str(node.get("type")), ()):
+            yield from self._rejected(rule, self._set(base, rule, wrong), f"{type(wrong).__name__} {wrong!r} instead of {node['type']}")
+
+    def _minLength(self, rule: Rule, base: Any, node: Schema) -> Iterator[Probe]:
+        seed = _text(get_at(base, rule.location))
+        low = node.get("minLength", 0)
+        for n, ok in ((low, True), (low - 1, False)):
+            if n >= 0:
+                yield from self._length_probe(rule, base, node, seed, n, ok)
+
+    def _maxLength(self, rule: Rule, base: Any, node: Schema) -> Iterator[Probe]:
+        seed = _text(get_at(base, rule.location))
+        high = node["maxLength"]
+        for n, ok in ((high, True), (high + 1, False)):
+            yield from self._length_probe(rule, base, node, seed, n, ok)
+        if "pattern" not in node and rule.location[-1:] != (KEY,):
+            yield from self._accepted(rule, self._set(base, rule, ASTRAL * high), f"{high} astral characters (one code point each)", None)
+            yield from self._rejected(rule, self._set(base, rule, ASTRAL * (high + 1)), f"{high + 1} astral characters")
+        elif "pattern" not in node:
+            yield from self._accepted(rule, self._set(base, rule, ASTRAL * high), f"a key of {high} astral characters", None)
+            yield from self._rejected(rule, self._set(base, rule, ASTRAL * (high + 1)), f"a key of {high + 1} astral characters")
+
+    def _length_probe(self, rule: Rule, base: Any, node: Schema, seed: str, n: int, ok: bool) -> Iterator[Probe]:
+        filler = seed or "a"
+        value = (filler * (n // len(filler) + 1))[:n]
+        if ok and not self.contract.request_validator.is_valid(self._set(base, rule, value)):
+            value = minimal(string_strategy(node).filter(lambda s: len(s) == n))
+        label = f"{n} characters"
+        if ok:
+            yield from self._accepted(rule, self._set(base, rule, value), label, value)
+        else:
+            yield from self._rejected(rule, self._set(base, rule, value), label)
+
+    def _minItems(self, rule: Rule, base: Any, node: Schema) -> Iterator[Probe]:
+        items = get_at(base, rule.location)
+        low = node.get("minItems", 0)
+        for n, ok in ((low, True), (low - 1, False)):
+            if n >= 0:
+                yield from self._count_probe(rule, base, (items * n)[:n] if items else [], n, ok, "items")
+
+    def _maxItems(self, rule: Rule, base: Any, node: Schema) -> Iterator[Probe]:
+        items = get_at(base, rule.location)
+        high = node["maxItems"]
+        for n, ok in ((high, True), (high + 1, False)):
+            yield from self._count_probe(rule, base, [items[0]] * n if items else [], n, ok, "items")
+
+    def _count_probe(self, rule: Rule, base: Any, value: Any, n: int, ok: bool, noun: str) -> Iterator[Probe]:
+        body = self._set(base, rule, value)
+        if ok:
+            yield from self._accepted(rule, body, f"{n} {noun}", value)
+        else:
+            yield from self._rejected(rule, body, f"{n} {noun}")
+
+    def _minProperties(self, rule: Rule, base: Any, node: Schema) -> Iterator[Probe]:
+        low = node.get("minProperties", 0)
+        for n, ok in ((low, True), (low - 1, False)):
+            if n >= 0:
+                yield from self._count_probe(rule, base, self._entries(base, rule, n), n, ok, "entries")
+
+    def _maxProperties(self, rule: Rule, base: Any, node: Schema) -> Iterator[Probe]:
+        high = node["maxProperties"]
+        for n, ok in ((high, True), (high + 1, False)):
+            yield from self._count_probe(rule, base, self._entries(base, rule, n), n, ok, "entries")
+
+    def _entries(self, base: Any, rule: Rule, n: int) -> dict[str, Any]:
+        current = get_at(base, rule.location)
+        value = next(iter(current.values())) if current else ""
+        return {f"k{i}": value for i in range(n)}
+
+    def _enum(self, rule: Rule, base: Any, node: Schema) -> Iterator[Probe]:
+        allowed = list(node["enum"])
+        for value in allowed:
+            yield from self._accepted(rule, self._set(base, rule, value), f"documented value {value!r}", value)
+        for value in allowed[:1]:
+            if isinstance(value, str):
+                for wrong in (value.lower(), value.capitalize(), value + "_", "", value + " "):
+                    if wrong not in allowed:
+                        yield from self._rejected(rule, self._set(base, rule, wrong), f"undocumented value {wrong!r}")
+
+    def _const(self, rule: Rule, base: Any, node: Schema) -> Iterator[Probe]:
+        yield from self._enum(rule, base, {"enum": [node["const"]]})
+
+    def _required(self, rule: Rule, base: Any, node: Schema) -> Iterator[Probe]:
+        for name in node["required"]:
+            yield from self._rejected(rule, remove_at(base, (*rule.location, name)), f"without required member {name!r}")
+
+    def _additionalProperties(self, rule: Rule, base: Any, node: Schema) -> Iterator[Probe]:
+        if node.get("additionalProperties") is not False:
+            return
+        current = get_at(base, rule.location)
+        value = next(iter(current.values()), "x") if current else "x"
+        extra = "unexpectedMember"
+        yield from self._rejected(rule, self._set(base, rule, {**current, extra: value}), f"a second member {extra!r}")
+        yield from self._rejected(rule, self._set(base, rule, {extra: value}), f"only an undocumented member {extra!r}")
+        yield from self._rejected(rule, self._set(base, rule, {}), "no member at all")
+
+    def _pattern(self, rule: Rule, base: Any, node: Schema) -> Iterator[Probe]:
+        pattern = node["pattern"]
+        value = _text(get_at(base, rule.location))
+        for label, variant in quantifier_variants(pattern):
+            ok = ecma.matches(pattern, variant)
+            if ok:
+                yield from self._accepted(rule, self._set(base, rule, variant), label, variant)
+            else:
+                yield from self._rejected(rule, self._set(base, rule, variant), label)
+        samples = [value, draw(string_strategy(node), seed_value=0)]
+        for sample in dict.fromkeys(samples):
+            for label, variant in near_misses(sample):
+                yield from self._rejected(rule, self._set(base, rule, variant), label, origin="near-miss")
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _where(rule: Rule) -> str:
+    return format_location(rule.location)
+
+
+def Contract_key(body: Any) -> str:  # noqa: N802 - a key function, named for what it keys
+    import json
+
+    return json.dumps(body, sort_keys=True, ensure_ascii=True)
+
+
+# ------------------------------------------------------------------ patterns
+
+_QUANTIFIER = re.compile(r"\{(\d+)(?:,(\d*))?\}")
+
+
+def _quantifiers(pattern: str) -> Iterator[tuple[int, int, int, int | None]]:
+    """(start, end, min, max) of each ``{m}`` / ``{m,n}`` quantifier outside a class."""
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            in_class = True
+        elif ch == "]":
+            in_class = False
+        elif ch == "{" and not in_class:
+            match = _QUANTIFIER.match(pattern, i)
+            if match:
+                low = int(match.group(1))
+                high = low if match.group(2) is None else (int(match.group(2)) if match.group(2) else None)
+                yield i, match.end(), low, high
+                i = match.end()
+                continue
+        i += 1
+
+
+def quantifier_variants(pattern: str) -> Iterator[tuple[str, str]]:
+    """For each bounded quantifier: strings at its bounds (valid) and one past them (invalid)."""
+    for index, (start, end, low, high) in enumerate(_quantifiers(pattern)):
+        counts = [(low, "at the lower bound")]
+        if low > 0:
+            counts.append((low - 1, "one below the lower bound"))
+        if high is not None:
+            counts += [(high, "at the upper bound"), (high + 1, "one above the upper bound")]
+        for count, label in counts:
+            variant_pattern = f"{pattern[:start]}{{{count}}}{pattern[end:]}"
+            try:
+                compiled = ecma.python_equivalent(variant_pattern)
+                text = minimal(st.from_regex(compiled, fullmatch=True))
+            except Exception:  # noqa: BLE001 - an unsatisfiable variant is simply skipped
+                continue
+            yield f"pattern quantifier #{index + 1} {pattern[start:end]} {label} ({count}): {text!r}", text
+
+
+def near_misses(value: str) -> Iterator[tuple[str, str]]:
+    """One-character near misses of a valid string, and the ECMA-versus-Python traps."""
+    if not value:
+        return
+    positions = sorted({0, len(value) // 2, len(value) - 1})
+    for pos in positions:
+        for replacement in ("x", "Z", "0", "-", ":", " "):
+            if value[pos] != replacement:
+                yield f"character {pos} changed to {replacement!r}", value[:pos] + replacement + value[pos + 1 :]
+    yield "a character added at the end", value + value[-1]
+    yield "a character added at the start", value[0] + value
+    yield "the last character removed", value[:-1]
+    yield "the first character removed", value[1:]
+    for label, variant in (("upper case", value.upper()), ("lower case", value.lower()), ("case flipped", value.swapcase())):
+        if variant != value:
+            yield label, variant
+    yield "a trailing newline ($ must not match before it)", value + "\n"
+    yield "a leading newline", "\n" + value
+    digit = next((i for i, ch in enumerate(value) if ch in ARABIC_INDIC), None)
+    if digit is not None:
+        yield "an Arabic-Indic digit (\\d is ASCII)", value[:digit] + ARABIC_INDIC[value[digit]] + value[digit + 1 :]
+        yield "full-width digits (\\d is ASCII)", "".join(FULL_WIDTH.get(ch, ch) for ch in value)
+        yield "all digits Arabic-Indic", "".join(ARABIC_INDIC.get(ch, ch) for ch in value)
+    letter = next((i for i, ch in enumerate(value) if ch.isascii() and (ch.isalnum() or ch == "_")), None)
+    if letter is not None:
+        yield "a non-ASCII letter (\\w is ASCII)", value[:letter] + "é" + value[letter + 1 :]

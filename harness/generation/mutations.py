@@ -1,0 +1,69 @@
+"""Random invalid bodies: a valid body with random mutations, kept only when invalid."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from hypothesis import strategies as st
+
+from harness.contract import Contract
+
+_JUNK = st.one_of(
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=300),
+    st.lists(st.text(max_size=5), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=3),
+)
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [prefix]
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            out += _paths(sub, (*prefix, key))
+    elif isinstance(value, list):
+        for index, sub in enumerate(value[:3]):
+            out += _paths(sub, (*prefix, index))
+    return out
+
+
+@st.composite
+def mutated(draw: st.DrawFn, valid: st.SearchStrategy[Any]) -> Any:
+    """A valid body with one to three random edits: a value replaced, a member removed or
+    added, a string stretched or cut, an array emptied or grown."""
+    body = copy.deepcopy(draw(valid))
+    for _ in range(draw(st.integers(1, 3))):
+        paths = _paths(body)
+        path = draw(st.sampled_from(paths))
+        if not path:
+            body = draw(_JUNK) if draw(st.booleans()) else body
+            continue
+        parent = body
+        for step in path[:-1]:
+            parent = parent[step]
+        key = path[-1]
+        current = parent[key]
+        edit = draw(st.sampled_from(["replace", "remove", "stretch", "cut", "add", "grow"]))
+        if edit == "replace":
+            parent[key] = draw(_JUNK)
+        elif edit == "remove" and isinstance(parent, dict):
+            del parent[key]
+        elif edit == "stretch" and isinstance(current, str):
+            parent[key] = current + draw(st.text(min_size=1, max_size=300))
+        elif edit == "cut" and isinstance(current, str) and current:
+            parent[key] = current[: draw(st.integers(0, len(current) - 1))]
+        elif edit == "add" and isinstance(current, dict):
+            current[draw(st.text(max_size=10))] = draw(_JUNK)
+        elif edit == "grow" and isinstance(current, list) and current:
+            current.extend([current[0]] * draw(st.integers(1, 120)))
+        elif edit == "grow" and isinstance(current, list):
+            current.append(draw(_JUNK))
+    return body
+
+
+def invalid_bodies(contract: Contract, valid: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    validator = contract.request_validator
+    return mutated(valid).filter(lambda body: not validator.is_valid(body))

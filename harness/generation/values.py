@@ -1,0 +1,156 @@
+"""Hypothesis strategies of valid values, compiled from a contract's request schema.
+
+``hypothesis-jsonschema`` is not used: it generates with Python ``re`` semantics (Unicode
+``\\d``, ``$`` before a newline), so its "valid" strings may break an ECMA-262 pattern.
+This compiler covers the JSON Schema subset contracts use and says so when a contract
+uses a keyword it cannot generate for.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Callable, Mapping
+from functools import cache
+from typing import Any
+
+from hypothesis import HealthCheck, Phase, find, given, seed, settings
+from hypothesis import strategies as st
+
+from harness import ecma
+from harness.contract import Contract
+from harness.errors import ContractError
+
+Schema = Mapping[str, Any]
+
+#: Keywords the compiler understands (or that do not restrict valid values).
+SUPPORTED = frozenset(
+    {
+        "type", "properties", "required", "additionalProperties", "propertyNames", "items",
+        "minItems", "maxItems", "minProperties", "maxProperties", "minLength", "maxLength",
+        "pattern", "enum", "const", "minimum", "maximum", "$ref", "description", "title",
+    }
+)  # fmt: skip
+
+_SAMPLE_CHARS = string.printable + "éßΩж中😀٣３\u00a0"
+_QUIET = settings(
+    database=None,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    phases=(Phase.generate, Phase.shrink),
+)
+
+
+class ValueStrategies:
+    """Strategies for the values of one contract's request body."""
+
+    def __init__(self, contract: Contract) -> None:
+        self.contract = contract
+
+    def body(self) -> st.SearchStrategy[Any]:
+        return self.for_schema(self.contract.request_schema(), self.contract.request_pointer)
+
+    def for_schema(self, schema: Schema, pointer: str) -> st.SearchStrategy[Any]:
+        while "$ref" in schema:
+            schema, pointer = self.contract.resolve(schema)
+        unknown = {k for k in schema if not k.startswith("x-")} - SUPPORTED
+        if unknown:
+            raise ContractError(
+                file=self.contract.file,
+                pointer=pointer,
+                message=f"cannot generate values for keyword(s) {sorted(unknown)}",
+            )
+        if "const" in schema:
+            return st.just(schema["const"])
+        if "enum" in schema:
+            return st.sampled_from(list(schema["enum"]))
+        kind = schema.get("type")
+        if kind == "object":
+            return self._object(schema, pointer)
+        if kind == "array":
+            items = self.for_schema(schema.get("items", {}), f"{pointer}/items")
+            return st.lists(items, min_size=schema.get("minItems", 0), max_size=schema.get("maxItems", 8))
+        if kind == "string":
+            return string_strategy(schema)
+        if kind == "integer":
+            return st.integers(schema.get("minimum"), schema.get("maximum"))
+        if kind == "number":
+            return st.floats(schema.get("minimum"), schema.get("maximum"), allow_nan=False, allow_infinity=False)
+        if kind == "boolean":
+            return st.booleans()
+        raise ContractError(
+            file=self.contract.file, pointer=pointer, message=f"cannot generate values of type {kind!r}"
+        )
+
+    def _object(self, schema: Schema, pointer: str) -> st.SearchStrategy[Any]:
+        properties: Mapping[str, Schema] = schema.get("properties", {})
+        if not properties and isinstance(schema.get("additionalProperties"), Mapping):
+            return self._map(schema, pointer)
+        required = set(schema.get("required", ()))
+        fixed = {
+            name: self.for_schema(sub, f"{pointer}/properties/{name}")
+            for name, sub in properties.items()
+            if name in required
+        }
+        optional = {
+            name: self.for_schema(sub, f"{pointer}/properties/{name}")
+            for name, sub in properties.items()
+            if name not in required
+        }
+        return st.fixed_dictionaries(fixed, optional=optional)
+
+    def _map(self, schema: Schema, pointer: str) -> st.SearchStrategy[Any]:
+        keys = string_strategy(schema.get("propertyNames", {}))
+        values = self.for_schema(schema["additionalProperties"], f"{pointer}/additionalProperties")
+        return st.dictionaries(
+            keys, values, min_size=schema.get("minProperties", 0), max_size=min(schema.get("maxProperties", 8), 8)
+        )
+
+
+def string_strategy(schema: Schema) -> st.SearchStrategy[str]:
+    """Valid strings for a string schema (length in code points, ECMA-262 pattern)."""
+    min_size = schema.get("minLength", 0)
+    max_size = schema.get("maxLength")
+    pattern = schema.get("pattern")
+    if pattern is None:
+        return st.text(min_size=min_size, max_size=max_size if max_size is not None else 40)
+    alphabet = single_class_alphabet(pattern)
+    if alphabet is not None:
+        strategy: st.SearchStrategy[str] = st.text(
+            alphabet=alphabet, min_size=max(min_size, 1), max_size=max_size if max_size is not None else 40
+        )
+    else:
+        strategy = st.from_regex(ecma.python_equivalent(pattern), fullmatch=True)
+    upper = max_size if max_size is not None else float("inf")
+    return strategy.filter(lambda s: min_size <= len(s) <= upper and ecma.matches(pattern, s))
+
+
+@cache
+def single_class_alphabet(pattern: str) -> str | None:
+    """For ``^[...]+$``-shaped patterns, the characters of the class (so lengths are easy)."""
+    body = pattern.removeprefix("^").removesuffix("$")
+    if not (body.startswith("[") and body.endswith(("]+", "]*")) and body.count("[") == 1):
+        return None
+    if not (pattern.startswith("^") and pattern.endswith("$")):
+        return None
+    cls = body[:-1]
+    chars = "".join(ch for ch in _SAMPLE_CHARS if ecma.matches(f"^{cls}$", ch))
+    return chars or None
+
+
+def minimal(strategy: st.SearchStrategy[Any], condition: Callable[[Any], bool] = lambda _: True) -> Any:
+    """The simplest value of ``strategy`` satisfying ``condition`` (deterministic)."""
+    return find(strategy, condition, settings=settings(_QUIET, max_examples=2000))
+
+
+def draw(strategy: st.SearchStrategy[Any], *, seed_value: int, index: int = 8) -> Any:
+    """A deterministic, non-trivial value of ``strategy`` for ``seed_value``."""
+    drawn: list[Any] = []
+
+    @settings(_QUIET, max_examples=index + 1, phases=(Phase.generate,))
+    @seed(seed_value)
+    @given(strategy)
+    def collect(value: Any) -> None:
+        drawn.append(value)
+
+    collect()
+    return drawn[-1]

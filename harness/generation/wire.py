@@ -1,0 +1,86 @@
+"""Cases about the wire rather than the schema: malformed bodies, media types, signatures."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from harness.case import Auth, Case, Intent
+
+MALFORMED_BODIES: tuple[tuple[str, bytes], ...] = (
+    ("an empty body", b""),
+    ("an unterminated object", b'{"'),
+    ("a truncated document", b'{"a": [1, 2'),
+    ("trailing garbage after the object", b"{}}"),
+    ("a JSON array instead of an object", b"[]"),
+    ("a JSON string instead of an object", b'"text"'),
+    ("a JSON number instead of an object", b"42"),
+    ("JSON null instead of an object", b"null"),
+    ("invalid UTF-8", b'{"\xff\xfe": 1}'),
+    ("a NaN literal", b'{"a": NaN}'),
+    ("single-quoted JSON", b"{'a': 1}"),
+)
+
+OTHER_MEDIA_TYPES: tuple[str | None, ...] = (None, "text/plain", "application/x-www-form-urlencoded")
+
+SIGNATURE_TRICKS: tuple[tuple[Auth, str], ...] = (
+    (Auth.MISSING, "no Authorization header"),
+    (Auth.WRONG_SIGNATURE, "a signature that does not match the request"),
+    (Auth.UNKNOWN_KEY, "signed with an access key the target does not know"),
+    (Auth.EXPIRED, "signed 20 minutes before now (more than 15 minutes of skew)"),
+    (Auth.FUTURE, "signed 20 minutes after now (more than 15 minutes of skew)"),
+)
+
+
+def malformed_cases(operation: str) -> Iterator[Case]:
+    for label, body in MALFORMED_BODIES:
+        yield Case(
+            operation=operation,
+            intent=Intent.MALFORMED,
+            origin="wire",
+            description=f"{label}: 400 (ValidationException or SerializationException)",
+            body=body,
+            expected_statuses=(400,),
+        )
+
+
+def media_type_cases(operation: str, valid_body: Any) -> Iterator[Case]:
+    for media in OTHER_MEDIA_TYPES:
+        yield Case(
+            operation=operation,
+            intent=Intent.MEDIA_TYPE,
+            origin="wire",
+            description=f"a valid body sent with Content-Type {media or '(none)'}: anything but a 5xx",
+            body=Case.encode(valid_body),
+            content_type=media,
+        )
+
+
+def signature_cases(operation: str, valid_body: Any, invalid_body: Any) -> Iterator[Case]:
+    for auth, label in SIGNATURE_TRICKS:
+        yield Case(
+            operation=operation,
+            intent=Intent.UNAUTHENTICATED,
+            origin="auth",
+            description=f"a valid body, {label}: 403",
+            body=Case.encode(valid_body),
+            auth=auth,
+            expected_statuses=(403,),
+        )
+    yield Case(
+        operation=operation,
+        intent=Intent.UNAUTHENTICATED,
+        origin="auth",
+        description="an invalid body with no Authorization header: 403, whatever the body",
+        body=Case.encode(invalid_body),
+        auth=Auth.MISSING,
+        expected_statuses=(403,),
+    )
+    yield Case(
+        operation=operation,
+        intent=Intent.VALID,
+        origin="auth",
+        description="a correct signature dated 10 minutes ago (within 15 minutes): accepted",
+        body=Case.encode(valid_body),
+        auth=Auth.WITHIN_SKEW,
+    )
