@@ -11,8 +11,7 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from botocore.auth import SIGV4_TIMESTAMP, SigV4Auth
 from botocore.awsrequest import AWSRequest
@@ -70,7 +69,7 @@ def sign(
     if at is None:
         auth.add_auth(request)
     else:
-        timestamp = at.astimezone(timezone.utc).strftime(SIGV4_TIMESTAMP)
+        timestamp = at.astimezone(UTC).strftime(SIGV4_TIMESTAMP)
         request.context["timestamp"] = timestamp
         request.headers["X-Amz-Date"] = timestamp
         if key.token:

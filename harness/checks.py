@@ -165,7 +165,8 @@ def body_matches_contract(j: Judgement) -> Iterator[Failure]:
         if validator is not None:
             for violation in validator.violations(body)[:5]:
                 yield me.failure(
-                    f"200 body: {violation.path}: {violation.message}", rule=violation.rule.id if violation.rule else None
+                    f"200 body: {violation.path}: {violation.message}",
+                    rule=violation.rule.id if violation.rule else None,
                 )
         return
     if status < 400 or status not in _allowed_statuses(j):
@@ -185,7 +186,12 @@ def body_matches_contract(j: Judgement) -> Iterator[Failure]:
             yield me.failure(f"{name} body: {violation.path}: {violation.message}")
 
 
-@check("invalid_rejected", "Invalid input (breaks any rule of SPEC section 2) gets 400: never 2xx, never 5xx (SPEC 4.1).", Intent.INVALID, Intent.MALFORMED)
+@check(
+    "invalid_rejected",
+    "Invalid input (breaks any rule of SPEC section 2) gets 400: never 2xx, never 5xx (SPEC 4.1).",
+    Intent.INVALID,
+    Intent.MALFORMED,
+)
 def invalid_rejected(j: Judgement) -> Iterator[Failure]:
     if j.case.intent in (Intent.INVALID, Intent.MALFORMED) and j.response.status != 400:
         yield _this("invalid_rejected").failure(
@@ -193,7 +199,11 @@ def invalid_rejected(j: Judgement) -> Iterator[Failure]:
         )
 
 
-@check("valid_accepted", "Valid input is never answered 400, nor 5xx unless the `internal failure` state is set (SPEC 4.2).", Intent.VALID)
+@check(
+    "valid_accepted",
+    "Valid input is never answered 400, nor 5xx unless the `internal failure` state is set (SPEC 4.2).",
+    Intent.VALID,
+)
 def valid_accepted(j: Judgement) -> Iterator[Failure]:
     if j.case.intent is not Intent.VALID:
         return
@@ -209,13 +219,22 @@ def valid_accepted(j: Judgement) -> Iterator[Failure]:
         )
 
 
-@check("media_type_tolerated", "A request with another Content-Type may be read as JSON or rejected with 400 or 415, but never 5xx (SPEC 3).", Intent.MEDIA_TYPE)
+@check(
+    "media_type_tolerated",
+    "A request with another Content-Type may be read as JSON or rejected with 400 or 415, but never 5xx (SPEC 3).",
+    Intent.MEDIA_TYPE,
+)
 def media_type_tolerated(j: Judgement) -> Iterator[Failure]:
     if j.case.intent is Intent.MEDIA_TYPE and j.response.status >= 500:
         yield _this("media_type_tolerated").failure(f"{j.case.description}: answered {j.response.status}")
 
 
-@check("unauthenticated_rejected", "A request with no signature, a wrong one, or one dated more than 15 minutes from the server's clock gets 403, whatever its body (SPEC 4.5).", Intent.UNAUTHENTICATED)
+@check(
+    "unauthenticated_rejected",
+    "A request with no signature, a wrong one, or one dated more than 15 minutes from the server's clock "
+    "gets 403, whatever its body (SPEC 4.5).",
+    Intent.UNAUTHENTICATED,
+)
 def unauthenticated_rejected(j: Judgement) -> Iterator[Failure]:
     if j.case.intent is Intent.UNAUTHENTICATED and j.response.status != 403:
         yield _this("unauthenticated_rejected").failure(f"{j.case.description}: answered {j.response.status}")
@@ -254,8 +273,13 @@ DEFAULT_CHECKS: tuple[Check, ...] = tuple(_checks)
 
 #: Checks the engine applies outside :class:`CheckRegistry` (they judge several answers).
 ENGINE_CHECK_DOCS = {
-    "target_answers": "The target answers every request with a complete HTTP response, within the timeout and the size bound.",
-    "idempotency": "The same clientToken with an identical body gets 200 with the same response members; with a different body, 409 ConflictException (SPEC 4.4).",
+    "target_answers": (
+        "The target answers every request with a complete HTTP response, within the timeout and the size bound."
+    ),
+    "idempotency": (
+        "The same clientToken with an identical body gets 200 with the same response members; "
+        "with a different body, 409 ConflictException (SPEC 4.4)."
+    ),
     "provider_state_setup": "A provider-state setup and teardown are answered 200 or 204 (SPEC 5).",
 }
 

@@ -124,7 +124,8 @@ class Contract:
         return {}
 
     def request_schema(self) -> Mapping[str, Any]:
-        return resolve_pointer(self.document, self.request_pointer)
+        schema: Mapping[str, Any] = resolve_pointer(self.document, self.request_pointer)
+        return schema
 
     def resolve(self, node: Mapping[str, Any]) -> tuple[Mapping[str, Any], str]:
         """Follow a local ``$ref`` node; return the target and its pointer."""
@@ -307,8 +308,8 @@ def _expectation(raw: Mapping[str, Any]) -> Expectation:
 
 def _build(file: Path, document: Mapping[str, Any]) -> Contract:
     ext = document["x-harness"]
-    (path, item), = document["paths"].items()
-    (method, operation), = item.items()
+    ((path, item),) = document["paths"].items()
+    ((method, operation),) = item.items()
     base = f"/paths/{path.replace('~', '~0').replace('/', '~1')}/{method}"
     errors: dict[str, int] = {}
     error_pointers: dict[str, str] = {}
@@ -402,7 +403,7 @@ def _check_rules(contract: Contract) -> None:
                         message=f"rule {raw['id']!r} names {keyword!r}, which this schema does not have",
                     )
             owned.update(raw["keywords"])
-        constraints = CONSTRAINT_KEYWORDS & node.keys()
+        constraints = set(CONSTRAINT_KEYWORDS & node.keys())
         if isinstance(node.get("additionalProperties"), dict):
             constraints.discard("additionalProperties")  # a map's value schema, not a constraint
         for keyword in sorted(constraints - owned):

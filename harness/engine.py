@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, reject, seed, settings
@@ -86,7 +86,7 @@ class Engine:
         options: RunOptions,
         checks: CheckRegistry | None = None,
         listener: Listener | None = None,
-        clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.contracts = list(contracts)
         self.transport = transport
@@ -144,7 +144,7 @@ class Engine:
         boundaries = BoundaryProbes(contract)
         probes = boundaries.all()
         valid_body = boundaries.base
-        invalid_body = next((p.body for p in probes if p.intent is Intent.INVALID), {})
+        invalid_body: Any = next((p.body for p in probes if p.intent is Intent.INVALID), {})
         cases = [
             Case(
                 operation=contract.id,
@@ -368,7 +368,9 @@ class Engine:
         record = op.record
         if scenario.state is not None and not self.options.provider_states:
             record.scenarios.append(
-                ScenarioOutcome(scenario.name, scenario.state, scenario.doc, "not-exercised", "no --provider-states URL given")
+                ScenarioOutcome(
+                    scenario.name, scenario.state, scenario.doc, "not-exercised", "no --provider-states URL given"
+                )
             )
             return
         body = self._scenario_body(op, 100 + index)
@@ -410,9 +412,12 @@ class Engine:
         failed = [f for r in results for f in r.failures if r.failed]
         record.scenarios.append(
             ScenarioOutcome(
-                scenario.name, scenario.state, scenario.doc,
-                "fail" if failed else "pass", failed[0].message if failed else "",
-            )  # fmt: skip
+                scenario.name,
+                scenario.state,
+                scenario.doc,
+                "fail" if failed else "pass",
+                failed[0].message if failed else "",
+            )
         )
 
     def _state_request(self, action: str, state: str, params: Mapping[str, Any]) -> SentRequest:

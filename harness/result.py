@@ -101,8 +101,7 @@ def shell_quote(text: str) -> str:
     if all(ch.isprintable() or ch == " " for ch in text):
         return "'" + text.replace("'", "'\\''") + "'"
     escaped = "".join(
-        ch if ch.isprintable() and ch not in "\\'" else f"\\x{ord(ch):02x}" if ord(ch) < 256 else ch
-        for ch in text
+        ch if ch.isprintable() and ch not in "\\'" else f"\\x{ord(ch):02x}" if ord(ch) < 256 else ch for ch in text
     )
     return "$'" + escaped + "'"
 

@@ -98,14 +98,10 @@ def walk_schema(
             schema["additionalProperties"], f"{pointer}/additionalProperties", resolve, (*location, VALUE)
         )
     if isinstance(schema.get("propertyNames"), Mapping):
-        yield from walk_schema(
-            schema["propertyNames"], f"{pointer}/propertyNames", resolve, (*location, KEY)
-        )
+        yield from walk_schema(schema["propertyNames"], f"{pointer}/propertyNames", resolve, (*location, KEY))
 
 
-def collect_rules(
-    *, operation: str, schema: Mapping[str, Any], pointer: str, resolve: Resolver
-) -> list[Rule]:
+def collect_rules(*, operation: str, schema: Mapping[str, Any], pointer: str, resolve: Resolver) -> list[Rule]:
     rules: list[Rule] = []
     for node, node_pointer, location in walk_schema(schema, pointer, resolve):
         for index, raw in enumerate(node.get("x-rules", ())):

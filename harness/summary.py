@@ -64,10 +64,7 @@ def summarise(
         "harness_version": __version__,
         **run,
         "verdict": verdict,
-        "counts": {
-            key: counts[key]
-            for key in ("cases", "passed", "failed", "warnings", "not_exercised")
-        },
+        "counts": {key: counts[key] for key in ("cases", "passed", "failed", "warnings", "not_exercised")},
         "operations": operations,
     }
 
@@ -85,9 +82,9 @@ def _operation(record: OperationRecord, check_docs: Mapping[str, str]) -> dict[s
             groups[(failure.check, failure.rule, failure.severity)].append((result, failure))
             if failure.severity is Severity.FAILURE:
                 check_failures[failure.check] += 1
-                rule = failure.rule or result.case.rule
-                if rule:
-                    rule_failures[rule] += 1
+                failed_rule = failure.rule or result.case.rule
+                if failed_rule:
+                    rule_failures[failed_rule] += 1
     valid_side: Counter[str] = Counter()
     invalid_side: Counter[str] = Counter()
     every_rule = 0  # valid bodies not aimed at one rule satisfy every rule
@@ -121,9 +118,7 @@ def _operation(record: OperationRecord, check_docs: Mapping[str, str]) -> dict[s
             "doc": check_docs.get(name, ""),
             "cases": record.check_runs[name],
             "failures": check_failures[name],
-            "verdict": "fail"
-            if check_failures[name]
-            else ("pass" if record.check_runs[name] else "not-exercised"),
+            "verdict": "fail" if check_failures[name] else ("pass" if record.check_runs[name] else "not-exercised"),
         }
         for name in sorted(set(record.check_runs) | set(check_failures))
     ]
@@ -146,15 +141,15 @@ def _operation(record: OperationRecord, check_docs: Mapping[str, str]) -> dict[s
                 "verdict": "fail" if bad else ("pass" if exercised else "not-exercised"),
             }
         )
-    failure_groups = []
-    warning_groups = []
-    for (check, rule, severity), items in sorted(
+    failure_groups: list[dict[str, Any]] = []
+    warning_groups: list[dict[str, Any]] = []
+    for (check, group_rule, severity), items in sorted(
         groups.items(), key=lambda kv: (kv[0][2] != Severity.FAILURE, kv[0][0], kv[0][1] or "")
     ):
         items.sort(key=lambda item: (not item[0].minimal, len(item[0].request.body)))
         group = {
             "check": check,
-            "rule": rule,
+            "rule": group_rule,
             "doc": items[0][1].doc,
             "message": items[0][1].message,
             "count": len(items),

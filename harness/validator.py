@@ -23,14 +23,12 @@ from harness import ecma
 from harness.rules import Rule, rule_for
 
 
-def _ecma_pattern(
-    validator: Any, pattern: str, instance: Any, schema: Mapping[str, Any]
-) -> Iterator[ValidationError]:
+def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Mapping[str, Any]) -> Iterator[ValidationError]:
     if validator.is_type(instance, "string") and not ecma.matches(pattern, instance):
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-EcmaValidator = jsonschema.validators.extend(Draft202012Validator, {"pattern": _ecma_pattern})
+EcmaValidator = jsonschema.validators.extend(Draft202012Validator, {"pattern": _ecma_pattern})  # type: ignore[no-untyped-call]
 
 
 @dataclass(frozen=True)
@@ -51,9 +49,7 @@ class Violation:
 class SchemaValidator:
     """Validates values against one schema of a contract document."""
 
-    def __init__(
-        self, *, document: Mapping[str, Any], uri: str, pointer: str, rules: list[Rule]
-    ) -> None:
+    def __init__(self, *, document: Mapping[str, Any], uri: str, pointer: str, rules: list[Rule]) -> None:
         resource = Resource.from_contents(document, default_specification=DRAFT202012)
         registry: Registry[Any] = Registry().with_resource(uri, resource)
         self._validator = EcmaValidator({"$ref": f"{uri}#{pointer}"}, registry=registry)

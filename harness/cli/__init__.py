@@ -11,7 +11,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from importlib import import_module
-from typing import Protocol
+from typing import Any, Protocol
 
 from harness import __version__
 from harness.errors import HarnessError
@@ -23,7 +23,7 @@ COMMANDS = ("run", "mock", "validate", "drift", "report", "list")
 
 
 class Command(Protocol):
-    def add_parser(self, subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None: ...
+    def add_parser(self, subparsers: argparse._SubParsersAction[Any]) -> None: ...
 
     def run(self, args: argparse.Namespace) -> int: ...
 
@@ -38,8 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="harness",
         description=(
-            "Prove an implementation of AWS JSON APIs against contracts that encode the API "
-            "reference documentation."
+            "Prove an implementation of AWS JSON APIs against contracts that encode the API reference documentation."
         ),
         epilog="Example: harness run --target mock --report report.html",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -48,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     subparsers.required = True
     for name in COMMANDS:
-        module: Command = import_module(f"harness.cli.{name}")  # type: ignore[assignment]
+        module: Any = import_module(f"harness.cli.{name}")
         module.add_parser(subparsers)
     return parser
 
@@ -56,9 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    command: Command = import_module(f"harness.cli.{args.command}")  # type: ignore[assignment]
+    command: Any = import_module(f"harness.cli.{args.command}")
     try:
-        return command.run(args)
+        status: int = command.run(args)
+        return status
     except HarnessError as exc:
         print(f"harness {args.command}: {exc}", file=sys.stderr)
         return EXIT_COULD_NOT_RUN

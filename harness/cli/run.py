@@ -44,20 +44,54 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     where = parser.add_mutually_exclusive_group(required=True)
-    where.add_argument("--target", metavar="URL|mock", help="the implementation to test, or 'mock' for the bundled reference mock")
-    where.add_argument("--replay", metavar="DIR", type=Path, help="answer from the cassettes in DIR instead of a live target (offline)")
-    parser.add_argument("--provider-states", metavar="URL", help="the target's provider-states endpoint (SPEC section 5)")
-    parser.add_argument("--operation", metavar="ID", action="append", default=[], help="run only this operation (repeatable), e.g. detective:StartMonitoringMember")
+    where.add_argument(
+        "--target", metavar="URL|mock", help="the implementation to test, or 'mock' for the bundled reference mock"
+    )
+    where.add_argument(
+        "--replay", metavar="DIR", type=Path, help="answer from the cassettes in DIR instead of a live target (offline)"
+    )
+    parser.add_argument(
+        "--provider-states", metavar="URL", help="the target's provider-states endpoint (SPEC section 5)"
+    )
+    parser.add_argument(
+        "--operation",
+        metavar="ID",
+        action="append",
+        default=[],
+        help="run only this operation (repeatable), e.g. detective:StartMonitoringMember",
+    )
     parser.add_argument("--region", help="SigV4 region (default: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the generated cases; the same seed repeats the run (default 0)")
-    parser.add_argument("--max-examples", type=_positive, default=100, metavar="N", help="generated bodies per operation and kind (default 100)")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS", help=f"per-request timeout (default {DEFAULT_TIMEOUT:g})")
-    parser.add_argument("--max-body", type=_positive, default=DEFAULT_MAX_BODY, metavar="BYTES", help="largest answer read (default 1 MiB)")
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed of the generated cases; the same seed repeats the run (default 0)"
+    )
+    parser.add_argument(
+        "--max-examples",
+        type=_positive,
+        default=100,
+        metavar="N",
+        help="generated bodies per operation and kind (default 100)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"per-request timeout (default {DEFAULT_TIMEOUT:g})",
+    )
+    parser.add_argument(
+        "--max-body",
+        type=_positive,
+        default=DEFAULT_MAX_BODY,
+        metavar="BYTES",
+        help="largest answer read (default 1 MiB)",
+    )
     parser.add_argument("--report", type=Path, metavar="FILE.html", help="write the HTML compliance report")
     parser.add_argument("--junit", type=Path, metavar="FILE.xml", help="write JUnit XML for CI")
     parser.add_argument("--json", type=Path, metavar="FILE.json", help="write every result (documented format)")
     parser.add_argument("--record", type=Path, metavar="DIR", help="record every exchange as vcrpy cassettes in DIR")
-    parser.add_argument("--contracts", type=Path, metavar="DIR", help="load contracts from DIR instead of the bundled ones")
+    parser.add_argument(
+        "--contracts", type=Path, metavar="DIR", help="load contracts from DIR instead of the bundled ones"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress output")
 
 
@@ -100,6 +134,8 @@ def signing_key(region: str | None, *, mock_credentials: tuple[str, str] | None 
             "(or a profile) for the target, or use --target mock"
         )
     frozen = credentials.get_frozen_credentials()
+    if not frozen.access_key or not frozen.secret_key:
+        raise UsageError("the AWS credentials found are incomplete: both an access key and a secret key are needed")
     return aws.SigningKey(frozen.access_key, frozen.secret_key, chosen_region, frozen.token)
 
 
@@ -111,9 +147,12 @@ def _target(args: argparse.Namespace) -> Iterator[tuple[str, str | None, aws.Sig
 
         credentials = ("AKIAHARNESS" + secrets.token_hex(5).upper(), secrets.token_urlsafe(30))
         with running_mock(credentials=credentials) as url:
-            yield url, args.provider_states or f"{url}/_harness/provider-states", signing_key(
-                args.region, mock_credentials=credentials
-            ), "mock"
+            yield (
+                url,
+                args.provider_states or f"{url}/_harness/provider-states",
+                signing_key(args.region, mock_credentials=credentials),
+                "mock",
+            )
         return
     url = str(args.target)
     if not url.startswith(("http://", "https://")):
@@ -152,7 +191,9 @@ def _live_run(
             from harness.cassettes import recording
 
             with recording(args.record, options=options, contracts=contracts):
-                return Engine(contracts=contracts, transport=transport, options=options, listener=progress.listener()).run()
+                return Engine(
+                    contracts=contracts, transport=transport, options=options, listener=progress.listener()
+                ).run()
         return Engine(contracts=contracts, transport=transport, options=options, listener=progress.listener()).run()
     finally:
         progress.close()

@@ -15,7 +15,7 @@ valid, an invalid-side probe must break the very rule it aims at.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -100,15 +100,16 @@ class BoundaryProbes:
                 if not get_at(body, tuple(path)):
                     entry_key = minimal(string_strategy(node.get("propertyNames", {})))
                     entry_value = minimal(self.strategies.for_schema(node["additionalProperties"], ""))
-                    body = replace_at(body, tuple(path), lambda _m, k=entry_key, v=entry_value: {k: v})
+                    body = replace_at(body, tuple(path), _constant({entry_key: entry_value}))
                 node = node.get("propertyNames", {}) if step is KEY else node["additionalProperties"]
             else:
+                assert isinstance(step, str)
                 sub = node["properties"][step]
                 try:
                     get_at(body, (*path, step))
                 except Missing:
                     value = minimal(self.strategies.for_schema(sub, ""))
-                    body = replace_at(body, tuple(path), lambda parent, s=step, v=value: {**parent, s: v})
+                    body = replace_at(body, tuple(path), _with_member(step, value))
                 node = sub
             path.append(step)
         return body
@@ -141,7 +142,9 @@ class BoundaryProbes:
 
     def _type(self, rule: Rule, base: Any, node: Schema) -> Iterator[Probe]:
         for wrong in WRONG_TYPES.get(str(node.get("type")), ()):
-            yield from self._rejected(rule, self._set(base, rule, wrong), f"{type(wrong).__name__} {wrong!r} instead of {node['type']}")
+            yield from self._rejected(
+                rule, self._set(base, rule, wrong), f"{type(wrong).__name__} {wrong!r} instead of {node['type']}"
+            )
 
     def _minLength(self, rule: Rule, base: Any, node: Schema) -> Iterator[Probe]:
         seed = _text(get_at(base, rule.location))
@@ -156,11 +159,17 @@ class BoundaryProbes:
         for n, ok in ((high, True), (high + 1, False)):
             yield from self._length_probe(rule, base, node, seed, n, ok)
         if "pattern" not in node and rule.location[-1:] != (KEY,):
-            yield from self._accepted(rule, self._set(base, rule, ASTRAL * high), f"{high} astral characters (one code point each)", None)
+            yield from self._accepted(
+                rule, self._set(base, rule, ASTRAL * high), f"{high} astral characters (one code point each)", None
+            )
             yield from self._rejected(rule, self._set(base, rule, ASTRAL * (high + 1)), f"{high + 1} astral characters")
         elif "pattern" not in node:
-            yield from self._accepted(rule, self._set(base, rule, ASTRAL * high), f"a key of {high} astral characters", None)
-            yield from self._rejected(rule, self._set(base, rule, ASTRAL * (high + 1)), f"a key of {high + 1} astral characters")
+            yield from self._accepted(
+                rule, self._set(base, rule, ASTRAL * high), f"a key of {high} astral characters", None
+            )
+            yield from self._rejected(
+                rule, self._set(base, rule, ASTRAL * (high + 1)), f"a key of {high + 1} astral characters"
+            )
 
     def _length_probe(self, rule: Rule, base: Any, node: Schema, seed: str, n: int, ok: bool) -> Iterator[Probe]:
         filler = seed or "a"
@@ -224,7 +233,9 @@ class BoundaryProbes:
 
     def _required(self, rule: Rule, base: Any, node: Schema) -> Iterator[Probe]:
         for name in node["required"]:
-            yield from self._rejected(rule, remove_at(base, (*rule.location, name)), f"without required member {name!r}")
+            yield from self._rejected(
+                rule, remove_at(base, (*rule.location, name)), f"without required member {name!r}"
+            )
 
     def _additionalProperties(self, rule: Rule, base: Any, node: Schema) -> Iterator[Probe]:
         if node.get("additionalProperties") is not False:
@@ -251,6 +262,14 @@ class BoundaryProbes:
                 yield from self._rejected(rule, self._set(base, rule, variant), label, origin="near-miss")
 
 
+def _constant(value: Any) -> Callable[[Any], Any]:
+    return lambda _old: value
+
+
+def _with_member(name: str, value: Any) -> Callable[[Any], Any]:
+    return lambda parent: {**parent, name: value}
+
+
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
@@ -259,7 +278,7 @@ def _where(rule: Rule) -> str:
     return format_location(rule.location)
 
 
-def Contract_key(body: Any) -> str:  # noqa: N802 - a key function, named for what it keys
+def Contract_key(body: Any) -> str:
     import json
 
     return json.dumps(body, sort_keys=True, ensure_ascii=True)
@@ -307,7 +326,7 @@ def quantifier_variants(pattern: str) -> Iterator[tuple[str, str]]:
             try:
                 compiled = ecma.python_equivalent(variant_pattern)
                 text = minimal(st.from_regex(compiled, fullmatch=True))
-            except Exception:  # noqa: BLE001 - an unsatisfiable variant is simply skipped
+            except Exception:
                 continue
             yield f"pattern quantifier #{index + 1} {pattern[start:end]} {label} ({count}): {text!r}", text
 
@@ -325,7 +344,11 @@ def near_misses(value: str) -> Iterator[tuple[str, str]]:
     yield "a character added at the start", value[0] + value
     yield "the last character removed", value[:-1]
     yield "the first character removed", value[1:]
-    for label, variant in (("upper case", value.upper()), ("lower case", value.lower()), ("case flipped", value.swapcase())):
+    for label, variant in (
+        ("upper case", value.upper()),
+        ("lower case", value.lower()),
+        ("case flipped", value.swapcase()),
+    ):
         if variant != value:
             yield label, variant
     yield "a trailing newline ($ must not match before it)", value + "\n"
