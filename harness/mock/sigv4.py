@@ -1,0 +1,221 @@
+"""SigV4 verification: recompute the signature of a received request and compare.
+
+The canonical request and the string to sign come from botocore's :class:`SigV4Auth` (its
+public ``canonical_request`` and ``string_to_sign``), built over exactly what arrived: the
+method, the raw (still percent-encoded) path, the raw query string, only the headers that
+``SignedHeaders`` lists, and the body; the signature is botocore's ``signature``.
+
+Checks run in two steps so that a request is refused before its body is read when its
+headers already condemn it (SPEC 4.5: 403 "whatever its body"):
+
+1. :meth:`Verifier.check_headers`: an ``Authorization`` header of the right shape, a known
+   access key, a credential scope for the operation's signing name and the request's date,
+   and an ``X-Amz-Date`` within 15 minutes of the server's clock;
+2. :meth:`Verifier.verify`: the signature itself, once the body is in.
+"""
+
+from __future__ import annotations
+
+import calendar
+import functools
+import hashlib
+import hmac
+import os
+import re
+import secrets
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+
+from harness.errors import UsageError
+from harness.mock.errors import ErrorAnswer
+
+ALGORITHM = "AWS4-HMAC-SHA256"
+#: Largest difference between ``X-Amz-Date`` and the server's clock that is accepted.
+MAX_SKEW_SECONDS = 15 * 60
+
+_AMZ_DATE = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})T([0-9]{2})([0-9]{2})([0-9]{2})Z")
+_PARAMETER = re.compile(r"\s*([A-Za-z]+)=([^,\s]*)\s*")
+
+
+@dataclass(frozen=True)
+class Authorization:
+    """The parts of a SigV4 ``Authorization`` header, with the request's ``X-Amz-Date``."""
+
+    access_key: str
+    date: str  # YYYYMMDD of the credential scope
+    region: str
+    service: str
+    signed_headers: tuple[str, ...]
+    signature: str
+    timestamp: str  # X-Amz-Date
+
+
+def parse_authorization(value: str) -> tuple[str, str, str, str, str, tuple[str, ...], str]:
+    """``(access key, date, region, service, terminator, signed headers, signature)``.
+
+    Raises ``IncompleteSignatureException`` naming what is missing or malformed.
+    """
+    algorithm, _, rest = value.strip().partition(" ")
+    if algorithm != ALGORITHM:
+        raise _incomplete(f"Authorization header must start with '{ALGORITHM} ', got {value[:40]!r}")
+    parameters: dict[str, str] = {}
+    for part in rest.split(","):
+        match = _PARAMETER.fullmatch(part)
+        if match is None:
+            raise _incomplete(f"Authorization header has a malformed part {part.strip()[:40]!r}")
+        parameters[match[1]] = match[2]
+    missing = [name for name in ("Credential", "SignedHeaders", "Signature") if not parameters.get(name)]
+    if missing:
+        raise _incomplete(f"Authorization header requires {', '.join(missing)} (key=value, comma-separated)")
+    scope = parameters["Credential"].split("/")
+    if len(scope) != 5 or not all(scope):
+        raise _incomplete(
+            f"Credential must be ACCESS_KEY/YYYYMMDD/REGION/SERVICE/aws4_request, got {parameters['Credential'][:80]!r}"
+        )
+    access_key, date, region, service, terminator = scope
+    signed = tuple(parameters["SignedHeaders"].split(";"))
+    return access_key, date, region, service, terminator, signed, parameters["Signature"]
+
+
+def _incomplete(message: str) -> ErrorAnswer:
+    return ErrorAnswer("IncompleteSignatureException", message)
+
+
+def _invalid(message: str) -> ErrorAnswer:
+    return ErrorAnswer("InvalidSignatureException", message)
+
+
+def _epoch(timestamp: str) -> int | None:
+    """Seconds since the epoch of an ``X-Amz-Date`` value, or None when it is malformed."""
+    match = _AMZ_DATE.fullmatch(timestamp)
+    if match is None:
+        return None
+    year, month, day, hour, minute, second = (int(part) for part in match.groups())
+    if not (1 <= month <= 12 and 1 <= day <= 31 and hour < 24 and minute < 60 and second < 60):
+        return None
+    try:
+        return calendar.timegm((year, month, day, hour, minute, second, 0, 0, 0))
+    except (OverflowError, ValueError):
+        return None
+
+
+class Verifier:
+    """Verifies requests signed with one of the given credentials."""
+
+    def __init__(self, *, credentials: Mapping[str, str], clock: Callable[[], float] = time.time) -> None:
+        self._secrets = dict(credentials)  # access key -> secret key
+        self._clock = clock
+
+    def check_headers(self, headers: Mapping[str, str], *, service: str) -> Authorization:
+        """Step 1: everything that the headers alone decide (see the module docstring)."""
+        value = headers.get("authorization")
+        if not value:
+            raise ErrorAnswer(
+                "MissingAuthenticationTokenException",
+                "Missing Authentication Token: sign the request with AWS Signature Version 4.",
+            )
+        access_key, date, region, scope_service, terminator, signed, signature = parse_authorization(value)
+        if terminator != "aws4_request":
+            raise _incomplete(f"Credential scope must end with 'aws4_request', got {terminator[:40]!r}")
+        if "host" not in signed:
+            raise _incomplete("SignedHeaders must include 'host'")
+        if "x-amz-date" not in signed:
+            raise _incomplete("SignedHeaders must include 'x-amz-date'")
+        if access_key not in self._secrets:
+            raise ErrorAnswer(
+                "UnrecognizedClientException",
+                f"The security token included in the request is invalid: unknown access key {access_key[:40]!r}.",
+            )
+        if scope_service != service:
+            raise _invalid(f"Credential should be scoped to correct service: '{service}', not {scope_service[:40]!r}.")
+        timestamp = headers.get("x-amz-date", "")
+        moment = _epoch(timestamp)
+        if moment is None:
+            raise _invalid(
+                f"Signature expired or not yet valid: X-Amz-Date must be YYYYMMDD'T'HHMMSS'Z', got {timestamp[:40]!r}."
+            )
+        skew = moment - self._clock()
+        if abs(skew) > MAX_SKEW_SECONDS:
+            side = "later" if skew > 0 else "earlier"
+            raise _invalid(
+                f"Signature expired: {timestamp} is {abs(int(skew))} seconds {side} than the server's "
+                f"clock (at most {MAX_SKEW_SECONDS} seconds of difference are accepted)."
+            )
+        if date != timestamp[:8]:
+            raise _invalid(f"Credential should be scoped to a valid date: {timestamp[:8]}, not {date[:40]!r}.")
+        return Authorization(
+            access_key=access_key,
+            date=date,
+            region=region,
+            service=scope_service,
+            signed_headers=signed,
+            signature=signature,
+            timestamp=timestamp,
+        )
+
+    def verify(
+        self,
+        auth: Authorization,
+        *,
+        method: str,
+        raw_path: str,
+        query: str,
+        headers: Sequence[tuple[str, str]],
+        body: bytes,
+    ) -> None:
+        """Step 2: recompute the signature over the request and compare it with the claimed one."""
+        wanted = set(auth.signed_headers)
+        url = f"http://mock{raw_path}?{query}" if query else f"http://mock{raw_path}"
+        request = AWSRequest(method=method, url=url, data=body)
+        present = set()
+        for name, value in headers:
+            if name in wanted:
+                request.headers[name] = value  # HTTPHeaders appends: repeated headers are kept
+                present.add(name)
+        absent = wanted - present
+        if absent:
+            raise _invalid(f"SignedHeaders lists {', '.join(sorted(absent))}, absent from the request.")
+        claimed_checksum = request.headers.get("x-amz-content-sha256")
+        if claimed_checksum is not None and claimed_checksum != hashlib.sha256(body).hexdigest():
+            raise _invalid("The X-Amz-Content-SHA256 header does not match the SHA-256 of the body.")
+        request.context["timestamp"] = auth.timestamp
+        signer = _signer(auth.access_key, self._secrets[auth.access_key], auth.region, auth.service)
+        canonical = signer.canonical_request(request)
+        string_to_sign = signer.string_to_sign(request, canonical)
+        expected = signer.signature(string_to_sign, request)
+        if not hmac.compare_digest(expected.encode(), auth.signature.encode("latin-1")):
+            dropped = wanted - set(signer.headers_to_sign(request))
+            hint = f" (botocore never signs {', '.join(sorted(dropped))})" if dropped else ""
+            raise _invalid(
+                "The request signature we calculated does not match the signature you provided. "
+                f"Check your AWS Secret Access Key and signing method{hint}. "
+                f"The canonical request was:\n{canonical}"
+            )
+
+
+@functools.lru_cache(maxsize=256)
+def _signer(access_key: str, secret_key: str, region: str, service: str) -> SigV4Auth:
+    # SigV4Auth keeps no per-request state (the timestamp travels in request.context).
+    return SigV4Auth(Credentials(access_key, secret_key), service, region)
+
+
+def credentials_from_environment(environ: Mapping[str, str] = os.environ) -> tuple[str, str]:
+    """``(AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)``; a clear error when either is unset."""
+    access_key = environ.get("AWS_ACCESS_KEY_ID", "")
+    secret_key = environ.get("AWS_SECRET_ACCESS_KEY", "")
+    if access_key and secret_key:
+        return access_key, secret_key
+    missing = " and ".join(
+        name for name, value in (("AWS_ACCESS_KEY_ID", access_key), ("AWS_SECRET_ACCESS_KEY", secret_key)) if not value
+    )
+    raise UsageError(f"the mock verifies signatures against {missing}, which is not set: set both")
+
+
+def make_up_credentials() -> tuple[str, str]:
+    """A fresh ``(access key, secret key)`` pair, shaped like AWS's."""
+    return "AKIA" + secrets.token_hex(8).upper(), secrets.token_urlsafe(30)
