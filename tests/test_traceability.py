@@ -132,9 +132,7 @@ class Constraint:
     examples: tuple[Example, ...]
 
 
-def constraint(
-    operation: str, rule: str, source: str, sentence: str, *examples: Example
-) -> Constraint:
+def constraint(operation: str, rule: str, source: str, sentence: str, *examples: Example) -> Constraint:
     return Constraint(operation, rule, source, sentence, examples)
 
 
@@ -415,9 +413,7 @@ def test_the_sentence_is_in_the_documentation(c: Constraint, documents: dict[str
 
 
 @pytest.mark.parametrize("c", CONSTRAINTS, ids=lambda c: f"{c.operation}/{c.rule}")
-def test_the_contract_has_the_rule_and_it_quotes_the_sentence(
-    c: Constraint, contracts: dict[str, Contract]
-) -> None:
+def test_the_contract_has_the_rule_and_it_quotes_the_sentence(c: Constraint, contracts: dict[str, Contract]) -> None:
     rule = rule_named(contracts[c.operation], c.rule)
     assert normalise(c.sentence) in normalise(rule.doc)
     assert rule.source == ("spec" if c.source == SPEC else "seed")

@@ -73,8 +73,7 @@ def format_drift(report: Drift) -> str:
     ]
     for difference in report.new:
         lines.append(
-            f"  NEW    {difference.fact}: botocore {_show(difference.botocore)}, "
-            f"contract {_show(difference.contract)}"
+            f"  NEW    {difference.fact}: botocore {_show(difference.botocore)}, contract {_show(difference.contract)}"
         )
         recorded = report.recorded_as(difference)
         if recorded is not None:
@@ -84,8 +83,7 @@ def format_drift(report: Drift) -> str:
             )
     for difference, note in report.known:
         lines.append(
-            f"  known  {difference.fact}: botocore {_show(difference.botocore)}, "
-            f"contract {_show(difference.contract)}"
+            f"  known  {difference.fact}: botocore {_show(difference.botocore)}, contract {_show(difference.contract)}"
         )
         lines.append(f"         {note.reason}")
     for note in report.stale:

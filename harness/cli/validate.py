@@ -42,9 +42,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "operation", metavar="ID", help="operation id, e.g. detective:StartMonitoringMember"
-    )
+    parser.add_argument("operation", metavar="ID", help="operation id, e.g. detective:StartMonitoringMember")
     parser.add_argument(
         "file",
         metavar="FILE",
