@@ -187,6 +187,44 @@ def body_matches_contract(j: Judgement) -> Iterator[Failure]:
 
 
 @check(
+    "response_echoes_request",
+    "Members of a 200 body that repeat the request are as sent (the contract's echo list).",
+    Intent.VALID,
+    Intent.SCENARIO,
+)
+def response_echoes_request(j: Judgement) -> Iterator[Failure]:
+    if j.response.status != 200 or not j.contract.echoes:
+        return
+    request = j.case.json_body()
+    body = j.json_body
+    if not isinstance(request, dict) or not isinstance(body, dict):
+        return
+    for echo in j.contract.echoes:
+        sent = _pointer(request, echo.request)
+        got = _pointer(body, echo.response)
+        if sent != got:
+            yield _this("response_echoes_request").failure(
+                f"{echo.doc} Sent {echo.request[1:]}={_short(sent)}, the 200 body has {_short(got)}"
+            )
+
+
+def _pointer(document: Any, pointer: str) -> Any:
+    """The member at ``pointer``; ``None`` when absent, null or empty (an empty map echoed
+    as absent is not held against the target)."""
+    value = document
+    for part in pointer.lstrip("/").split("/"):
+        if not isinstance(value, dict) or value.get(part) is None:
+            return None
+        value = value[part]
+    return value if value not in ({}, []) else None
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+@check(
     "invalid_rejected",
     "Invalid input (breaks any rule of SPEC section 2) gets 400: never 2xx, never 5xx (SPEC 4.1).",
     Intent.INVALID,

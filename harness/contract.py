@@ -55,6 +55,15 @@ class Idempotency:
 
 
 @dataclass(frozen=True)
+class Echo:
+    """A member of the 200 body that repeats a request member as sent."""
+
+    request: str  # JSON pointer in the request body
+    response: str  # JSON pointer in the 200 body
+    doc: str
+
+
+@dataclass(frozen=True)
 class DriftNote:
     fact: str
     botocore: Any
@@ -82,6 +91,7 @@ class Contract:
     scenarios: tuple[Scenario, ...]
     idempotency: Idempotency | None
     drift: tuple[DriftNote, ...]
+    echoes: tuple[Echo, ...] = ()
 
     @property
     def service(self) -> str:
@@ -379,6 +389,7 @@ def _build(file: Path, document: Mapping[str, Any]) -> Contract:
         )
         if idem
         else None,
+        echoes=tuple(Echo(request=e["request"], response=e["response"], doc=e["doc"]) for e in ext.get("echo", ())),
         drift=tuple(
             DriftNote(fact=d["fact"], botocore=d["botocore"], contract=d["contract"], reason=d["reason"])
             for d in ext.get("drift", ())

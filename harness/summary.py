@@ -54,7 +54,8 @@ def summarise(
     check_docs: Mapping[str, str],
     run: Mapping[str, Any],
 ) -> dict[str, Any]:
-    operations = [_operation(record, check_docs) for record in records]
+    region = str(run.get("region") or "us-east-1")
+    operations = [_operation(record, check_docs, region) for record in records]
     counts = Counter[str]()
     for op in operations:
         counts.update(op["counts"])
@@ -69,9 +70,9 @@ def summarise(
     }
 
 
-def _operation(record: OperationRecord, check_docs: Mapping[str, str]) -> dict[str, Any]:
+def _operation(record: OperationRecord, check_docs: Mapping[str, str], region: str) -> dict[str, Any]:
     contract = record.contract
-    signing = f"aws:amz:{{region}}:{contract.signing_name}"
+    signing = f"aws:amz:{region}:{contract.signing_name}"
     results = record.results
     failed = [r for r in results if r.failed]
     rule_failures: Counter[str] = Counter()
