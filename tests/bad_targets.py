@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 Behaviour = Callable[[socket.socket], None]
 
@@ -73,11 +73,8 @@ def bad_server(behaviour: Behaviour) -> Iterator[str]:
     workers: list[threading.Thread] = []
 
     def handle(conn: socket.socket) -> None:
-        with conn:
-            try:
-                behaviour(conn)
-            except OSError:
-                pass
+        with conn, suppress(OSError):
+            behaviour(conn)
 
     def serve() -> None:
         while not stop.is_set():
