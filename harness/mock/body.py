@@ -26,7 +26,7 @@ from typing import Any
 from harness.contract import Contract
 from harness.mock.errors import ErrorAnswer
 from harness.mock.handler import Handler
-from harness.validator import without_null_members
+from harness.validator import Violation, without_null_members
 
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -157,10 +157,9 @@ def validate(contract: Contract, handler: Handler, document: Any, *, size: int) 
     validator = contract.request_validator
     if validator.is_valid(document):
         return without_null_members(document)
-    paths: list[str] = []
+    violations: list[Violation] = []
     if size <= DETAILED_BODY_BYTES:
         violations = validator.violations(document)
-        paths = [violation.path for violation in violations]
         listed = "; ".join(_clip(v.describe()) for v in violations[:MAX_LISTED_VIOLATIONS])
         more = len(violations) - MAX_LISTED_VIOLATIONS
         noun = "error" if len(violations) == 1 else "errors"
@@ -173,7 +172,7 @@ def validate(contract: Contract, handler: Handler, document: Any, *, size: int) 
             f"only for bodies up to {DETAILED_BODY_BYTES} bytes (run 'harness validate "
             f"{contract.id} FILE' to see them all)."
         )
-    raise ErrorAnswer("ValidationException", message, members=handler.invalid_members(paths))
+    raise ErrorAnswer("ValidationException", message, members=handler.invalid_members(violations))
 
 
 def _clip(text: str) -> str:

@@ -26,6 +26,7 @@ from harness.contract import Contract
 from harness.mock.errors import ErrorAnswer, Reply
 from harness.mock.handler import Call, Handler
 from harness.mock.state import Params, StateDefinition, StateError, Undo
+from harness.validator import Violation
 
 MEMBER_STATUSES = (
     "INVITED",
@@ -101,8 +102,10 @@ class StartMonitoringMember(Handler):
             member.status = "ENABLED"
         return Reply(status=200)
 
-    def invalid_members(self, paths: Sequence[str]) -> Mapping[str, Any]:
-        if paths and all(path == "$.GraphArn" for path in paths):
+    def invalid_members(self, violations: Sequence[Violation]) -> Mapping[str, Any]:
+        # A GraphArn string that breaks its pattern is a bad ARN; a GraphArn that is not a
+        # string at all is a body that does not deserialize, like any other member's.
+        if violations and all(v.path == "$.GraphArn" and v.keyword != "type" for v in violations):
             return {"ErrorCode": "INVALID_GRAPH_ARN"}
         return {"ErrorCode": "INVALID_REQUEST_BODY"}
 

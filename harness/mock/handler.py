@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 from harness.contract import Contract
 from harness.mock.errors import Reply
 from harness.mock.state import StateDefinition
+from harness.validator import Violation
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,10 @@ class Handler:
         """The provider states this operation's behaviour depends on."""
         return ()
 
-    def invalid_members(self, paths: Sequence[str]) -> Mapping[str, Any]:
-        """Extra members of a ``ValidationException`` body whose violations are at ``paths``.
+    def invalid_members(self, violations: Sequence[Violation]) -> Mapping[str, Any]:
+        """Extra members of a ``ValidationException`` body for these ``violations``.
 
-        ``paths`` are JSON paths (``$.GraphArn``); empty when the details are unknown.
+        ``violations`` is empty when the details are unknown (a large body).
         """
         return {}
 
