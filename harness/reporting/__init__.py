@@ -1,0 +1,19 @@
+"""Writers: turn a results document (``harness/schemas/results.schema.json``) into what
+people and CI read.  They read the document only, never the engine.
+
+- :func:`write_html` / :func:`render_html`: one self-contained HTML page.
+- :func:`write_junit` / :func:`render_junit`: JUnit XML for CI test viewers.
+- :func:`write_json`: the results document itself, written atomically.
+- :func:`render_console`: the end-of-run summary for the terminal.
+- :func:`merge`: several results documents as one (``harness report a.json b.json``).
+"""
+
+from __future__ import annotations
+
+from harness.reporting.json_file import write_json
+from harness.reporting.merge import merge
+
+__all__ = [
+    "merge",
+    "write_json",
+]
