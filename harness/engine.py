@@ -18,13 +18,14 @@ from typing import Any
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, reject, seed, settings
 from hypothesis import strategies as st
+from hypothesis.database import DirectoryBasedExampleDatabase, ExampleDatabase
 from hypothesis.errors import Flaky, Unsatisfiable
 
 from harness.aws import SigningKey, sign
 from harness.case import Auth, Case, Intent
 from harness.checks import ENGINE_CHECK_DOCS, CheckRegistry, Judgement, default_registry
 from harness.contract import Contract, Scenario
-from harness.errors import TargetUnreachable
+from harness.errors import TargetUnreachable, UsageError
 from harness.generation.boundaries import BoundaryProbes
 from harness.generation.locate import Missing
 from harness.generation.mutations import invalid_bodies
@@ -46,6 +47,9 @@ class RunOptions:
     seed: int = 0
     max_examples: int = 100
     target_label: str = ""
+    shard_index: int = 0  # this process runs the cases whose index % shard_count == shard_index
+    shard_count: int = 1
+    example_db: str | None = None  # a directory or redis:// URL shared by workers (Hypothesis' example database)
 
 
 @dataclass
@@ -160,6 +164,8 @@ class Engine:
         cases += list(malformed_cases(contract.id))
         cases += list(media_type_cases(contract.id, self._fresh_token(op, valid_body)))
         cases += list(signature_cases(contract.id, self._fresh_token(op, valid_body), invalid_body))
+        options = self.options
+        cases = [case for i, case in enumerate(cases) if i % options.shard_count == options.shard_index]
         self.listener.on_phase(contract.id, "boundaries, near misses, wire and signatures", len(cases))
         for case in cases:
             self._execute(op, case)
@@ -168,6 +174,8 @@ class Engine:
         self._generated(op, Intent.VALID, valid, "generated")
         self.listener.on_phase(contract.id, "random invalid bodies", self.options.max_examples)
         self._generated(op, Intent.INVALID, invalid_bodies(contract, valid), "random-invalid")
+        if options.shard_index != 0:
+            return  # scenarios change the target's state: one process runs them all
         if contract.idempotency is not None:
             self.listener.on_phase(contract.id, "idempotency", 3)
             self._idempotency(op)
@@ -270,16 +278,19 @@ class Engine:
         validator = op.contract.request_validator
         engine = self
 
+        options = self.options
+        database = example_database(options.example_db)
+
         @settings(
-            max_examples=self.options.max_examples,
-            database=None,
+            max_examples=-(-options.max_examples // options.shard_count),
+            database=database,
             deadline=None,
             suppress_health_check=list(HealthCheck),
-            phases=(Phase.generate, Phase.shrink),
+            phases=(Phase.reuse, Phase.generate, Phase.shrink) if database else (Phase.generate, Phase.shrink),
             report_multiple_bugs=False,
             verbosity=Verbosity.quiet,
         )
-        @seed(self.options.seed)
+        @seed(options.seed * 1_000_003 + options.shard_index)
         @given(strategy)
         def probe(body: Any) -> None:
             if intent is Intent.VALID:
@@ -435,6 +446,21 @@ class Engine:
         if response.status not in (200, 204):
             return f"provider state {action} of {state!r} answered {response.status}: {response.body[:200]!r}"
         return ""
+
+
+def example_database(spec: str | None) -> ExampleDatabase | None:
+    """Hypothesis' example database for ``spec``: a directory, or a ``redis://`` URL
+    (Hypothesis' own RedisExampleDatabase; needs the ``redis`` package)."""
+    if not spec:
+        return None
+    if spec.startswith(("redis://", "rediss://")):
+        try:
+            import redis
+            from hypothesis.extra.redis import RedisExampleDatabase
+        except ImportError:
+            raise UsageError(f"--example-db {spec} needs the redis package: pip install redis") from None
+        return RedisExampleDatabase(redis.Redis.from_url(spec))
+    return DirectoryBasedExampleDatabase(spec)
 
 
 def _params(raw: Mapping[str, Any], body: Any, operation: str) -> dict[str, Any]:

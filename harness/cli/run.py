@@ -93,6 +93,18 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--contracts", type=Path, metavar="DIR", help="load contracts from DIR instead of the bundled ones"
     )
     parser.add_argument("--quiet", action="store_true", help="no progress output")
+    parser.add_argument(
+        "--workers",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="split the run over N processes (default 1); results are merged",
+    )
+    parser.add_argument(
+        "--example-db",
+        metavar="DIR|redis://HOST",
+        help="Hypothesis example database shared by workers and runs: failures found before are tried first",
+    )
 
 
 def _positive(text: str) -> int:
@@ -183,7 +195,22 @@ def _live_run(
         seed=args.seed,
         max_examples=args.max_examples,
         target_label=label,
+        example_db=args.example_db,
     )
+    if args.workers > 1:
+        if args.record is not None:
+            raise UsageError("--record records one process: use it without --workers")
+        from harness.cli.workers import run_in_workers
+
+        print(f"harness: running in {args.workers} worker processes", file=sys.stderr)
+        return run_in_workers(
+            workers=args.workers,
+            options=options,
+            operations=[c.id for c in contracts],
+            contracts_dir=args.contracts,
+            timeout=args.timeout,
+            max_body=args.max_body,
+        )
     progress = Progress(quiet=args.quiet)
     transport = HttpTransport(timeout=args.timeout, max_body=args.max_body)
     try:
