@@ -10,10 +10,13 @@ people and CI read.  They read the document only, never the engine.
 
 from __future__ import annotations
 
+from harness.reporting.html import render_html, write_html
 from harness.reporting.json_file import write_json
 from harness.reporting.merge import merge
 
 __all__ = [
     "merge",
+    "render_html",
+    "write_html",
     "write_json",
 ]
