@@ -10,13 +10,19 @@ people and CI read.  They read the document only, never the engine.
 
 from __future__ import annotations
 
+from harness.reporting.console import color_wanted, render_console
 from harness.reporting.html import render_html, write_html
 from harness.reporting.json_file import write_json
+from harness.reporting.junit import render_junit, write_junit
 from harness.reporting.merge import merge
 
 __all__ = [
+    "color_wanted",
     "merge",
+    "render_console",
     "render_html",
+    "render_junit",
     "write_html",
     "write_json",
+    "write_junit",
 ]
