@@ -1,15 +1,87 @@
-"""`harness report`: not implemented yet."""
+"""`harness report`: rebuild the HTML report (and JUnit XML) from results files written by
+``harness run --json``; several files merge into one report."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
 
 from harness.errors import UsageError
+from harness.reporting import merge, write_html, write_junit
+from harness.result import RESULTS_FORMAT, load_results
+
+EXAMPLE = """\
+Examples:
+  harness report results.json -o report.html
+  harness report create-scope.json start-monitoring.json -o report.html --junit junit.xml
+
+Several results files are merged: operations are listed together, and an operation in
+more than one file has its counts added and its verdicts combined (a failure anywhere
+stays a failure).  Exit status: 0 written, 2 could not (a file that is not a results file).
+"""
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    subparsers.add_parser("report", help="(not implemented yet)")
+    parser = subparsers.add_parser(
+        "report",
+        help="rebuild the HTML report from results files (harness run --json)",
+        description=(
+            "Rebuild the HTML report, and optionally JUnit XML, from one or more results "
+            "files written by 'harness run --json'."
+        ),
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("results", nargs="+", type=Path, metavar="FILE.json", help="results files to report on")
+    parser.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        type=Path,
+        metavar="FILE.html",
+        help="where to write the HTML report",
+    )
+    parser.add_argument("--junit", type=Path, metavar="FILE.xml", help="also write JUnit XML for CI test viewers")
 
 
 def run(args: argparse.Namespace) -> int:
-    raise UsageError("'harness report' is not implemented yet")
+    documents = [_load(path) for path in args.results]
+    document = merge(documents)
+    write_html(document, args.output)
+    written = [str(args.output)]
+    if args.junit is not None:
+        write_junit(document, args.junit)
+        written.append(str(args.junit))
+    counts = document["counts"]
+    print(
+        f"{document['verdict']}: {counts['cases']:,} cases, {counts['failed']:,} failed, "
+        f"{counts['not_exercised']:,} not exercised; wrote {', '.join(written)}",
+        file=sys.stdout,
+    )
+    return 0
+
+
+def _load(path: Path) -> dict[str, Any]:
+    """A results file, checked against the documented format so that a damaged or foreign
+    file is a clear message, not a traceback in the middle of a writer."""
+    document = load_results(path)
+    error = best_match(_validator().iter_errors(document))
+    if error is not None:
+        where = "/" + "/".join(str(part) for part in error.absolute_path)
+        message = error.message if len(error.message) <= 200 else error.message[:200] + "…"
+        raise UsageError(f"{path} does not follow the results format {RESULTS_FORMAT} at {where}: {message}") from None
+    return document
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    text = resources.files("harness").joinpath("schemas/results.schema.json").read_text("utf-8")
+    return Draft202012Validator(json.loads(text))
