@@ -31,9 +31,22 @@ def compile_pattern(pattern: str) -> regress.Regex:
         raise PatternError(f"not an ECMA-262 regular expression: {pattern!r} ({exc})") from None
 
 
+#: A surrogate code point alone: JSON text may spell one (``"\\ud800"``), UTF-8 cannot.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def matches(pattern: str, text: str) -> bool:
-    """True when ``pattern`` matches somewhere in ``text`` (unanchored, as JSON Schema says)."""
-    return compile_pattern(pattern).find(text) is not None
+    """True when ``pattern`` matches somewhere in ``text`` (unanchored, as JSON Schema says).
+
+    ``regress`` takes UTF-8, which has no lone surrogates; each one is matched as U+FFFD,
+    which is alike for every class but one that names either: ``.`` and ``[^...]`` match it,
+    ``\\d``, ``\\w`` and ``\\s`` do not, as for a lone surrogate in ECMA-262's Unicode mode.
+    """
+    regex = compile_pattern(pattern)
+    try:
+        return regex.find(text) is not None
+    except UnicodeEncodeError:
+        return regex.find(_LONE_SURROGATE.sub("\ufffd", text)) is not None
 
 
 _ASCII_CLASSES = {"d": "0-9", "w": "A-Za-z0-9_"}

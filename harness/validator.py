@@ -5,12 +5,20 @@ this module extends ``Draft202012Validator`` with a ``pattern`` backed by ``regr
 the one replaceable keyword ``jsonschema`` is designed for.  Every error is collected
 (not only the first), mapped to the contract rule that owns the failing keyword, and
 ranked so that the most specific (deepest) violation comes first.
+
+Speed: ``jsonschema`` takes about 8 ms for a CreateScope body of 100 targets and 200 tags.
+When ``jsonschema-rs`` is installed, :meth:`SchemaValidator.is_valid` (and
+:meth:`~SchemaValidator.violations` of a valid value) asks it first, with the same
+``regress``-backed ``pattern`` keyword, which is some 60 to 110 times faster for the same
+verdict (``bench/bench_validation.py``; ``tests/test_validator.py`` checks they agree).  A
+value it cannot take (a lone surrogate, a key that is not a string) goes to ``jsonschema``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 import jsonschema
@@ -23,12 +31,48 @@ from harness import ecma
 from harness.rules import Rule, rule_for
 
 
+def _optional_jsonschema_rs() -> ModuleType | None:
+    try:
+        import jsonschema_rs
+    except ImportError:  # pragma: no cover - an optional accelerator; the `dev` extra installs it
+        return None
+    return jsonschema_rs
+
+
+_JSONSCHEMA_RS = _optional_jsonschema_rs()
+
+
 def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Mapping[str, Any]) -> Iterator[ValidationError]:
     if validator.is_type(instance, "string") and not ecma.matches(pattern, instance):
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
 EcmaValidator = jsonschema.validators.extend(Draft202012Validator, {"pattern": _ecma_pattern})  # type: ignore[no-untyped-call]
+
+
+class _RegressPattern:
+    """The ``pattern`` keyword for ``jsonschema-rs``: its own regex engine is not ECMA-262."""
+
+    def __init__(self, parent_schema: Mapping[str, Any], value: str, schema_path: Any) -> None:
+        self._pattern = value
+        ecma.compile_pattern(value)
+
+    def validate(self, instance: Any) -> None:
+        if isinstance(instance, str) and not ecma.matches(self._pattern, instance):
+            raise ValueError(f"{instance!r} does not match {self._pattern!r}")
+
+
+def _fast_validator(document: Mapping[str, Any], uri: str, pointer: str) -> Any:
+    """A ``jsonschema-rs`` validator of the same schema, or ``None`` (not installed, or it refuses)."""
+    if _JSONSCHEMA_RS is None:
+        return None
+    try:
+        registry = _JSONSCHEMA_RS.Registry([(uri, dict(document))])
+        return _JSONSCHEMA_RS.Draft202012Validator(
+            {"$ref": f"{uri}#{pointer}"}, registry=registry, keywords={"pattern": _RegressPattern}
+        )
+    except Exception:  # any schema it cannot compile is left to jsonschema, which judges it alike
+        return None
 
 
 @dataclass(frozen=True)
@@ -53,19 +97,32 @@ class SchemaValidator:
         resource = Resource.from_contents(document, default_specification=DRAFT202012)
         registry: Registry[Any] = Registry().with_resource(uri, resource)
         self._validator = EcmaValidator({"$ref": f"{uri}#{pointer}"}, registry=registry)
+        self._fast = _fast_validator(document, uri, pointer)
         self._rules_by_node: dict[int, list[Rule]] = {}
         for rule in rules:
             self._rules_by_node.setdefault(id(rule.schema), []).append(rule)
 
     def violations(self, instance: Any) -> list[Violation]:
         """Every violation of ``instance``, most specific first; empty when valid."""
-        normalised = without_null_members(instance)
+        normalised = _absent_nulls(instance)
+        if self._fast_verdict(normalised) is True:
+            return []
         found = [self._to_violation(error) for error in _leaf_errors(self._validator, normalised)]
         found.sort(key=lambda v: (-v.path.count(".") - v.path.count("["), v.path, v.keyword))
         return _unique(found)
 
     def is_valid(self, instance: Any) -> bool:
-        return bool(self._validator.is_valid(without_null_members(instance)))
+        normalised = _absent_nulls(instance)
+        verdict = self._fast_verdict(normalised)
+        return bool(self._validator.is_valid(normalised)) if verdict is None else verdict
+
+    def _fast_verdict(self, instance: Any) -> bool | None:
+        if self._fast is None:
+            return None
+        try:
+            return bool(self._fast.is_valid(instance))
+        except (ValueError, TypeError, OverflowError):  # a value jsonschema-rs cannot take
+            return None
 
     def _to_violation(self, error: ValidationError) -> Violation:
         keyword = str(error.validator)
@@ -86,6 +143,26 @@ def without_null_members(instance: Any) -> Any:
     if isinstance(instance, list):
         return [without_null_members(item) for item in instance]
     return instance
+
+
+def _absent_nulls(instance: Any) -> Any:
+    """:func:`without_null_members`, but ``instance`` itself when it has no null member."""
+    return without_null_members(instance) if _has_null_member(instance) else instance
+
+
+def _has_null_member(instance: Any) -> bool:
+    stack = [instance]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for value in node.values():
+                if value is None:
+                    return True
+                if isinstance(value, (dict, list)):
+                    stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(item for item in node if isinstance(item, (dict, list)))  # a null item stays
+    return False
 
 
 def _leaf_errors(validator: Any, instance: Any) -> Iterator[ValidationError]:

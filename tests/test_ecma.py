@@ -11,6 +11,7 @@ and the default validator accept it.  Lengths count code points, so an astral ch
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -206,6 +207,17 @@ def test_a_pattern_reads_an_astral_character_as_one() -> None:
 
 
 # --------------------------------------------------------------------------- the ecma module
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [("^.$", True), ("^[^a]$", True), (r"^\d$", False), (r"^\w$", False), (r"^\s$", False), ("^a", False)],
+)
+def test_a_lone_surrogate_is_one_code_point_of_no_class(pattern: str, expected: bool) -> None:
+    """JSON text may escape a lone surrogate; regress (UTF-8) cannot take one, matches must not crash."""
+    lone = json.loads('"\\ud800"')
+    assert ecma.matches(pattern, lone) is expected
+    assert ecma.matches("arn:.*", "arn:" + lone)
 
 
 @pytest.mark.parametrize(

@@ -112,6 +112,13 @@ def test_a_body_that_is_not_json_is_invalid_with_the_parser_position(
     assert capsys.readouterr() == (f"invalid: the body is not JSON: {why}\n", "")
 
 
+def test_a_lone_surrogate_is_judged(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    raw = b'{"AccountId": "44445555666\\ud800", "GraphArn": "' + GRAPH_ARN.encode() + b'"}'
+    assert main(["validate", START_MONITORING, str(body_file(tmp_path, raw))]) == 1
+    out = capsys.readouterr().out
+    assert "  $.AccountId  AccountId.pattern\n    '44445555666\\ud800' does not match '^[0-9]+$'\n" in out
+
+
 def test_a_body_that_is_json_but_not_an_object(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", START_MONITORING, str(body_file(tmp_path, [PAGE_EXAMPLE]))]) == 1
     assert "  $  body.type" in capsys.readouterr().out
