@@ -15,7 +15,7 @@ import pytest
 import report_fixtures as fx
 
 from harness.reporting import render_html, write_html
-from harness.reporting.html import MAX_EXAMPLE_CHARS
+from harness.reporting.html import MAX_BROKEN_LISTED, MAX_EXAMPLE_CHARS
 
 
 class Page(HTMLParser):
@@ -117,7 +117,8 @@ def test_failures_come_before_the_matrices(failing_html: str) -> None:
 def test_what_is_broken_lists_each_failure_group_with_its_rule_sentence(failing_html: str) -> None:
     section = failing_html[failing_html.index('id="broken"') : failing_html.index('class="overview"')]
     text = Page(section).all_text()
-    assert "3 failure groups" in text
+    assert "What is broken 3 failure groups" in text
+    assert re.findall(r'<h3 class="broken-op"><a href="#op-1"><code>([^<]*)</code>', section) == [fx.CREATE_SCOPE]
     assert "37\u00d7" in text and "clientToken with upper-case hex: answered 200, not 400" in text
     assert "Pattern: [a-f0-9]{8}-[a-f0-9]{4}" in text
     assert "100 targets (the documented maximum): answered 500" in text
@@ -142,6 +143,9 @@ def test_the_filter_marks_everything_that_is_not_a_failure(failing_html: str) ->
     assert all("row-fail" not in (attrs.get("class") or "") for attrs in hidden_by_filter)
     assert not [a for a in page.with_class("group-failure") if "ok" in (a.get("class") or "").split()]
     assert "body.only-failures .ok { display: none !important; }" in page.styles[0]
+    # a matrix with no failing row is hidden whole (CreateScope's scenarios), one with failures stays
+    matrices = [attrs["class"] for attrs in page.with_class("matrix")]
+    assert matrices[:4] == ["matrix", "matrix", "matrix", "matrix ok"]
 
 
 # --------------------------------------------------------------------------- the matrices
@@ -283,7 +287,8 @@ def test_a_100000_case_run_gives_a_report_of_a_few_megabytes() -> None:
     assert size < 4_000_000, f"{size:,} bytes"
     assert html.count('class="group group-failure"') == 2 * 200
     assert html.count("100 more failure groups not shown") == 2
-    assert "… and 350 more failure groups in the operations below." in html
+    assert html.count('<li>\n      <a href="#op-') == MAX_BROKEN_LISTED == 25  # the list at the top stays short
+    assert "… and 375 more failure groups in the operations below." in html
     assert "listed without request and response" in html
     # every shown group's first example comes with its reproduction before any second one
     detailed = re.findall(r'id="(op-\d-f\d+-e\d)-curl"', html)

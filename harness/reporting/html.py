@@ -41,7 +41,7 @@ from harness.reporting._view import (
 #: it, examples are listed by their description only, which keeps huge runs a few MB.
 MAX_EXAMPLE_CHARS = 1_000_000
 #: Failure groups listed in "What is broken" at the top; each operation lists all of its own.
-MAX_BROKEN_LISTED = 50
+MAX_BROKEN_LISTED = 25
 
 _CSS = "report.css"
 _JS = "report.js"
@@ -167,13 +167,24 @@ def _context(document: Mapping[str, Any]) -> dict[str, Any]:
         "summary": _summary_sentence(document),
         "meta": _meta(document),
         "operations": operations,
-        "broken": [(op, group) for op in operations for group in op["groups"]][:MAX_BROKEN_LISTED],
+        "broken": _broken(operations),
         "broken_total": sum(len(op["groups"]) + op["hidden_groups"] for op in operations),
         "broken_shown": sum(len(op["groups"]) for op in operations),
+        "broken_listed": min(MAX_BROKEN_LISTED, sum(len(op["groups"]) for op in operations)),
         "harness_version": document.get("harness_version", ""),
         "format": document.get("format", ""),
         "examples_left_out": every_example - len(detailed),
     }
+
+
+def _broken(operations: Sequence[Mapping[str, Any]]) -> list[tuple[Mapping[str, Any], list[Mapping[str, Any]]]]:
+    """The failing operations with their first groups, at most ``MAX_BROKEN_LISTED`` in all."""
+    listed, room = [], MAX_BROKEN_LISTED
+    for op in operations:
+        if op["groups"] and room > 0:
+            listed.append((op, op["groups"][:room]))
+            room -= len(listed[-1][1])
+    return listed
 
 
 def _summary_sentence(document: Mapping[str, Any]) -> str:
