@@ -152,13 +152,14 @@ def _has_lone_surrogate(text: str) -> bool:
     return False
 
 
-def validate(contract: Contract, handler: Handler, document: Any, *, size: int) -> Any:
+def validate(contract: Contract, handler: Handler, document: Any, *, raw: bytes) -> Any:
     """``document`` without its null members when valid; else a 400 ``ValidationException``."""
     validator = contract.request_validator
     if validator.is_valid(document):
-        return without_null_members(document)
+        # Only a body with a null in it can have a null member to leave out.
+        return without_null_members(document) if b"null" in raw else document
     violations: list[Violation] = []
-    if size <= DETAILED_BODY_BYTES:
+    if len(raw) <= DETAILED_BODY_BYTES:
         violations = validator.violations(document)
         listed = "; ".join(_clip(v.describe()) for v in violations[:MAX_LISTED_VIOLATIONS])
         more = len(violations) - MAX_LISTED_VIOLATIONS

@@ -53,6 +53,8 @@ def _config(app: Any, **overrides: Any) -> uvicorn.Config:
     settings: dict[str, Any] = {
         "lifespan": "on",
         "access_log": False,
+        "proxy_headers": False,  # a mock on loopback has no proxy whose headers to trust
+        "server_header": False,
         "log_level": "warning",
         "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_SECONDS,
         **overrides,
