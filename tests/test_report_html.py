@@ -100,6 +100,7 @@ def test_the_counts_and_the_run_facts_are_at_the_top(failing_html: str) -> None:
         ("Duration", "42.7 s"),
         ("Harness", "0.1.0"),
         ("Provider states", "none (state scenarios skipped)"),
+        ("Started", "2026-01-01 00:00:00 UTC"),
     ):
         assert f"<dt>{label}</dt><dd>{value}</dd>" in failing_html
 

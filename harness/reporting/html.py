@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -201,6 +202,19 @@ def _summary_sentence(document: Mapping[str, Any]) -> str:
     return sentence
 
 
+def _moment(value: object) -> str | None:
+    """An ISO 8601 time as people read it, in UTC; anything else as it is."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%d %H:%M:%S") + (" UTC" if moment.tzinfo is not None else "")
+
+
 def _meta(document: Mapping[str, Any]) -> list[tuple[str, str]]:
     meta = [
         ("Target", str(document.get("target", ""))),
@@ -209,7 +223,7 @@ def _meta(document: Mapping[str, Any]) -> list[tuple[str, str]]:
         ("Harness", str(document.get("harness_version", ""))),
     ]
     optional = [
-        ("Started", document.get("started")),
+        ("Started", _moment(document.get("started"))),
         ("Region", document.get("region")),
         ("Provider states", document.get("provider_states") or "none (state scenarios skipped)"),
         ("Max examples", document.get("max_examples")),
