@@ -20,8 +20,8 @@ import harness.mock
 from harness.contract import Contract
 from harness.errors import ContractError, UsageError
 from harness.mock import DEFAULT_HANDLERS, create_app
-from harness.mock.errors import Reply
 from harness.mock.handler import Call, Handler
+from harness.mock.reply import Reply
 from harness.mock.server import running_mock
 
 

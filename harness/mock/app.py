@@ -32,12 +32,14 @@ from harness.aws import AUTH_ERROR_NAMES
 from harness.contract import Contract, load_contracts
 from harness.errors import ContractError, UsageError
 from harness.mock import body
-from harness.mock.errors import ErrorAnswer, Reply, render_error
+from harness.mock.errors import ErrorAnswer, render_error
+from harness.mock.faults import Faults
 from harness.mock.graphs import StartMonitoringMember
 from harness.mock.handler import Call, Handler, HandlerFactory
+from harness.mock.reply import Reply
 from harness.mock.scopes import CreateScope
 from harness.mock.sigv4 import Verifier, credentials_from_environment
-from harness.mock.state import Faults, ProviderStates
+from harness.mock.state import ProviderStates
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

@@ -10,13 +10,13 @@ unknown path, a wrong method, a body over the size limit) carry their own status
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from harness.aws import AUTH_ERROR_NAMES
 from harness.contract import Contract
+from harness.mock.reply import Reply, json_reply
 
 #: Statuses of the errors the mock may answer outside any contract.
 UNMODELED_STATUS = {
@@ -29,23 +29,6 @@ UNMODELED_STATUS = {
     "SerializationException": 400,
     "ProviderStateException": 400,
 }
-
-JSON_CONTENT_TYPE = b"application/json"
-
-
-@dataclass(frozen=True)
-class Reply:
-    """One HTTP answer, before the per-response headers (request id, length) are added."""
-
-    status: int
-    body: bytes = b""
-    headers: tuple[tuple[bytes, bytes], ...] = ()
-    close: bool = False  # close the connection afterwards (the body may be left unread)
-
-
-def json_reply(status: int, document: Any, *, headers: tuple[tuple[bytes, bytes], ...] = ()) -> Reply:
-    body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
-    return Reply(status=status, body=body, headers=((b"content-type", JSON_CONTENT_TYPE), *headers))
 
 
 class ErrorAnswer(Exception):

@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from harness.contract import Contract
-from harness.mock.errors import ErrorAnswer, Reply
+from harness.mock.errors import ErrorAnswer
 from harness.mock.handler import Call, Handler
+from harness.mock.reply import Reply
 from harness.mock.state import Params, StateDefinition, StateError, Undo
 from harness.validator import Violation
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from harness.contract import Contract
-from harness.mock.errors import Reply
+from harness.mock.reply import Reply
 from harness.mock.state import StateDefinition
 from harness.validator import Violation
 

@@ -22,8 +22,9 @@ from typing import Any
 
 from harness.aws import DEFAULT_REGION
 from harness.contract import Contract
-from harness.mock.errors import ErrorAnswer, Reply, json_reply
+from harness.mock.errors import ErrorAnswer
 from harness.mock.handler import Call, Handler
+from harness.mock.reply import Reply, json_reply
 from harness.mock.state import Params, StateDefinition, Undo
 
 #: The account the mock's ARNs name.
