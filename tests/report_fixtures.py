@@ -419,3 +419,21 @@ def large_document(*, cases: int = 100_000, groups_per_operation: int = 300) -> 
         operations.append(base)
     return document(operations)
 # fmt: on
+
+
+def bare_document() -> dict[str, Any]:
+    """The failing document with every optional member of the format left out."""
+    bare = failing_document()
+    for key in ("provider_states", "region", "max_examples", "started", "duration_s"):
+        del bare[key]
+    for op in bare["operations"]:
+        for item, key in [(r, "keywords") for r in op["rules"]] + [(s, "expected_by") for s in op["statuses"]]:
+            del item[key]
+        for item in op["scenarios"]:
+            del item["reason"]
+        for example_ in (e for g in op["failures"] + op["warnings"] for e in g["examples"]):
+            for key in ("rule", "auth", "scenario"):
+                del example_["case"][key]
+            if example_["response"]:
+                del example_["response"]["elapsed_ms"]
+    return bare

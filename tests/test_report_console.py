@@ -50,6 +50,12 @@ def test_a_group_on_a_rule_shows_the_rule_sentence() -> None:
     assert "  warning answer_time: answered after 6.2 s (2 cases)\n" in text
 
 
+def test_a_document_with_only_the_required_members_is_summarised() -> None:
+    assert render_console(fx.bare_document(), color=False).splitlines()[1] == (
+        "target http://127.0.0.1:8080 · seed 20260101 · — · harness 0.1.0"
+    )
+
+
 def test_colour_only_when_asked() -> None:
     plain = render_console(fx.failing_document(), color=False)
     coloured = render_console(fx.failing_document(), color=True)

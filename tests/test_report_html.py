@@ -105,6 +105,12 @@ def test_the_counts_and_the_run_facts_are_at_the_top(failing_html: str) -> None:
         assert f"<dt>{label}</dt><dd>{value}</dd>" in failing_html
 
 
+def test_a_document_with_only_the_required_members_renders() -> None:
+    html = render_html(fx.bare_document())
+    assert "<dt>Duration</dt><dd>—</dd>" in html and "<dt>Region</dt>" not in html
+    assert '<code class="rule-id">clientToken.pattern</code></td>' in html  # no keywords line
+
+
 # --------------------------------------------------------------------------- failures first
 
 

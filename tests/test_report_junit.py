@@ -156,6 +156,11 @@ def test_hostile_markup_stays_text(tmp_path: Path) -> None:
     assert case.result[0].message.startswith('echoed: <script>document.title="PWNED"')
 
 
+def test_a_document_with_only_the_required_members_gives_the_same_testcases(tmp_path: Path) -> None:
+    bare, full = load(tmp_path, fx.bare_document()), JUnitXml.fromstring(render_junit(fx.failing_document()))
+    assert (bare.tests, bare.failures, bare.skipped) == (full.tests, full.failures, full.skipped)
+
+
 def test_the_document_level_totals_are_on_testsuites() -> None:
     root = ET.fromstring(render_junit(fx.failing_document()))
     assert root.tag == "testsuites"
