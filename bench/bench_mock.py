@@ -202,6 +202,7 @@ def main() -> int:
     print(output)
     rate, total, errors = parse_wrk(output)
     print(f"requests: {args.requests}, every one SigV4-signed and verified by the mock")
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at the end (wrk shares them)")
     print(f"requests/s: {rate:.0f}   completed: {total}   errors: {errors}")
     print(
         "reproduce: .venv/bin/python bench/bench_mock.py "

@@ -176,6 +176,14 @@ def test_a_body_growing_past_the_limit_is_refused_when_it_does() -> None:
     assert answer.headers["connection"] == "close"
 
 
+@pytest.mark.parametrize("declared", ["\u00b2", "9" * 5000, "-1", "12abc", " 5 "])
+def test_a_strange_content_length_is_no_reason_to_fail(declared: str) -> None:
+    body = json.dumps({"targets": [TARGET]}).encode()
+    headers = {**signed_headers(CREATE_SCOPE, body), "Content-Length": declared}
+    answer = call(APP, "POST", "/scopes", headers=headers, body=body)
+    assert answer.status in (200, 413)
+
+
 def test_an_unknown_path_is_a_json_404_and_a_wrong_method_a_json_405() -> None:
     unknown = call(APP, "POST", "/nowhere")
     assert (unknown.status, unknown.error) == (404, "UnknownOperationException")

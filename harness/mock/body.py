@@ -45,7 +45,8 @@ class Disconnected(Exception):
 
 async def read_body(receive: Receive, *, content_length: str | None, limit: int, timeout: float) -> bytes:
     """The whole body, or an :class:`ErrorAnswer` as soon as it is known to be too large."""
-    if content_length is not None and content_length.isdigit() and int(content_length) > limit:
+    declared = content_length.strip() if content_length is not None else ""
+    if declared.isascii() and declared.isdigit() and (len(declared) > 18 or int(declared) > limit):
         raise _too_large(limit)
     message = await receive()
     chunks = [_chunk(message)]
