@@ -154,7 +154,7 @@ class MockApp:
         parsed = body.parse_json(content)
         document = body.validate(contract, route.handler, parsed, raw=content)
         self._faults.check(contract.id)
-        return route.handler.answer(Call(document=document, region=auth.region, access_key=auth.access_key))
+        return route.handler.answer(Call(document=document, region=auth.region))
 
     async def _provider_states(self, method: str, receive: Receive) -> Reply:
         try:

@@ -24,7 +24,6 @@ class Call:
 
     document: Mapping[str, Any]  # the request body, members whose value is null left out
     region: str  # of the request's credential scope
-    access_key: str
 
 
 class Handler:
