@@ -166,6 +166,7 @@ class Server:
     url: str
     app: MockApp
     http: urllib3.PoolManager = field(default_factory=lambda: urllib3.PoolManager(retries=False, timeout=10))
+    clients: list[Any] = field(default_factory=list)
 
     def send(
         self,
@@ -205,7 +206,7 @@ class Server:
     def client(self, service: str, **config: Any) -> Any:
         """A boto3 client of ``service`` for the mock; ``config``: botocore Config options."""
         options = {"retries": {"total_max_attempts": 1}, **config}
-        return boto3.client(
+        client = boto3.client(
             service,
             endpoint_url=self.url,
             region_name=KEY.region,
@@ -213,6 +214,13 @@ class Server:
             aws_secret_access_key=KEY.secret_key,
             config=Config(**options),
         )
+        self.clients.append(client)
+        return client
+
+    def close(self) -> None:
+        self.http.clear()
+        for client in self.clients:
+            client.close()
 
 
 @contextmanager
@@ -224,7 +232,7 @@ def serve(**app_options: Any) -> Iterator[Server]:
         try:
             yield server
         finally:
-            server.http.clear()
+            server.close()
 
 
 def new_app(**app_options: Any) -> MockApp:

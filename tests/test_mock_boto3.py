@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import closing
 from typing import Any
 
 import boto3
@@ -178,7 +179,7 @@ def test_bad_credentials_are_refused_with_aws_names(
         aws_access_key_id=access_key,
         aws_secret_access_key=secret_key,
     )
-    with pytest.raises(ClientError) as raised:
+    with closing(client), pytest.raises(ClientError) as raised:
         client.create_scope(targets=[TARGET])
     error = raised.value.response
     assert (error["Error"]["Code"], error["ResponseMetadata"]["HTTPStatusCode"]) == (code, 403)
@@ -194,4 +195,5 @@ def test_running_mock_serves_the_given_credentials_on_loopback() -> None:
             aws_access_key_id="AKIDRUNNINGMOCK",
             aws_secret_access_key="its-secret",
         )
-        assert ":eu-central-1:" in client.create_scope(targets=[TARGET])["scopeArn"]
+        with closing(client):
+            assert ":eu-central-1:" in client.create_scope(targets=[TARGET])["scopeArn"]

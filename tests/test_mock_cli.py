@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 
 import boto3
 import pytest
@@ -54,7 +54,8 @@ def create_scope(url: str, access_key: str, secret_key: str) -> int:
         aws_access_key_id=access_key,
         aws_secret_access_key=secret_key,
     )
-    status: int = client.create_scope(targets=[TARGET])["ResponseMetadata"]["HTTPStatusCode"]
+    with closing(client):
+        status: int = client.create_scope(targets=[TARGET])["ResponseMetadata"]["HTTPStatusCode"]
     return status
 
 
