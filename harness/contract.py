@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
+from jsonschema.exceptions import best_match
 
 from harness import ecma
 from harness.errors import ContractError
@@ -265,6 +265,9 @@ def _check_references(file: Path, document: Mapping[str, Any]) -> None:
                 raise ContractError(
                     file=file, pointer=f"{pointer}/$ref", message=f"dangling reference {ref!r}"
                 ) from None
+            cycle = _reference_cycle(document, ref)
+            if cycle:
+                raise ContractError(file=file, pointer=f"{pointer}/$ref", message=f"$ref cycle: {cycle}")
         for name, target in node.get("x-aws-errors", {}).items():
             try:
                 resolve_pointer(document, str(target)[1:])
@@ -274,6 +277,22 @@ def _check_references(file: Path, document: Mapping[str, Any]) -> None:
                     pointer=f"{pointer}/x-aws-errors/{name}",
                     message=f"dangling reference {target!r}",
                 ) from None
+
+
+def _reference_cycle(document: Mapping[str, Any], ref: str) -> str | None:
+    """``a -> b -> a`` when following ``ref`` leads only to references, back to one of them."""
+    chain = [ref]
+    while True:
+        try:
+            target = resolve_pointer(document, chain[-1][1:])
+        except KeyError:
+            return None  # dangling: reported at its own node
+        following = target.get("$ref") if isinstance(target, dict) else None
+        if not isinstance(following, str):
+            return None
+        if following in chain:
+            return " -> ".join([*chain, following])
+        chain.append(following)
 
 
 def _schema_roots(document: Mapping[str, Any]) -> Iterator[tuple[Any, str]]:
@@ -293,16 +312,16 @@ def _schema_roots(document: Mapping[str, Any]) -> Iterator[tuple[Any, str]]:
 
 
 def _check_schemas(file: Path, document: Mapping[str, Any]) -> None:
+    # No format checker: it would judge `pattern` with Python's re; ECMA-262 is checked below.
+    meta = Draft202012Validator(Draft202012Validator.META_SCHEMA)
     for schema, pointer in _schema_roots(document):
-        try:
-            # No format checker: it would judge `pattern` with Python's re; ECMA-262 is checked below.
-            Draft202012Validator.check_schema(schema, format_checker=None)
-        except SchemaError as exc:
+        error = best_match(meta.iter_errors(schema))
+        if error is not None:
             raise ContractError(
                 file=file,
-                pointer=pointer + _json_pointer(exc.absolute_path),
-                message=f"not a valid JSON Schema 2020-12: {exc.message}",
-            ) from None
+                pointer=pointer + _json_pointer(error.absolute_path),
+                message=f"not a valid JSON Schema 2020-12: {error.message}",
+            )
         for node, sub_pointer in _walk_json(schema, pointer):
             if isinstance(node, dict) and isinstance(node.get("pattern"), str):
                 try:

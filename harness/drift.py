@@ -16,9 +16,9 @@ flat mapping from a name to a JSON value, and every fact whose values differ is 
     errors.ValidationException.members         ["message"]
 
 Constraint facts use JSON Schema's keyword names (``minLength`` for a string's length,
-``minItems`` for a list, ``minProperties`` for a map, ``pattern``, ``enum``, ``required``);
-a minimum of 0 is the same as none.  A member (or error) that only one side has gives one
-difference, its own, not one per constraint under it.
+``minItems`` for a list, ``minProperties`` for a map, ``minimum`` for a number, ``pattern``,
+``enum``, ``required``); a minimum length or count of 0 is the same as none.  A member (or
+error) that only one side has gives one difference, its own, not one per constraint under it.
 
 Known differences are recorded in the contract (``x-harness.drift``: fact, botocore value,
 contract value, reason).  A difference with no such note, or whose values moved since the
@@ -35,9 +35,9 @@ from typing import Any
 import botocore
 import botocore.session
 from botocore.exceptions import UnknownServiceError
-from botocore.model import OperationModel, OperationNotFoundError, Shape
+from botocore.model import ListShape, MapShape, OperationModel, OperationNotFoundError, Shape, StructureShape
 
-from harness.contract import Contract, DriftNote
+from harness.contract import Contract, DriftNote, resolve_pointer
 from harness.rules import ITEM, KEY, VALUE, Location, format_location
 
 Facts = dict[str, Any]
@@ -150,6 +150,9 @@ _LENGTH_KEYWORDS = {
     "double": ("minimum", "maximum"),
 }
 
+#: A minimum of 0 for these is no constraint at all: a length or a count is never negative.
+_COUNTS_FROM_ZERO = frozenset({"minLength", "minItems", "minProperties"})
+
 #: Members bound elsewhere than the JSON body (headers, URI, query string) are not body facts.
 _NON_BODY_LOCATIONS = frozenset({"header", "headers", "uri", "querystring", "statusCode"})
 
@@ -180,12 +183,17 @@ def _body_members(shape: Shape) -> dict[str, Shape]:
     }
 
 
-def _shape_facts(shape: Shape, root: str, location: Location) -> Iterator[tuple[str, Any]]:
+def _shape_facts(
+    shape: Shape, root: str, location: Location, within: tuple[str, ...] = ()
+) -> Iterator[tuple[str, Any]]:
     here = _fact_name(root, location)
     yield here, _JSON_TYPES.get(shape.type_name, shape.type_name)
+    if shape.name in within:
+        return  # a recursive shape: its facts are already there, one level up
+    within = (*within, shape.name)
     meta = shape.metadata
     low, high = _LENGTH_KEYWORDS.get(shape.type_name, (None, None))
-    if low is not None and meta.get("min"):
+    if low is not None and "min" in meta and not (low in _COUNTS_FROM_ZERO and meta["min"] == 0):
         yield f"{here}.{low}", meta["min"]
     if high is not None and "max" in meta:
         yield f"{here}.{high}", meta["max"]
@@ -196,7 +204,7 @@ def _shape_facts(shape: Shape, root: str, location: Location) -> Iterator[tuple[
         yield f"{here}.enum", sorted(enum)
     if meta.get("idempotencyToken"):
         yield f"{here}.idempotencyToken", True
-    if shape.type_name == "structure":
+    if isinstance(shape, StructureShape):
         members = _body_members(shape)
         required = sorted(_json_name(shape, name) for name in meta.get("required", ()))
         if meta.get("union"):
@@ -207,12 +215,12 @@ def _shape_facts(shape: Shape, root: str, location: Location) -> Iterator[tuple[
         if required:
             yield f"{here}.required", required
         for name, member in members.items():
-            yield from _shape_facts(member, root, (*location, name))
-    elif shape.type_name == "list":
-        yield from _shape_facts(shape.member, root, (*location, ITEM))  # type: ignore[attr-defined]
-    elif shape.type_name == "map":
-        yield from _shape_facts(shape.key, root, (*location, KEY))  # type: ignore[attr-defined]
-        yield from _shape_facts(shape.value, root, (*location, VALUE))  # type: ignore[attr-defined]
+            yield from _shape_facts(member, root, (*location, name), within)
+    elif isinstance(shape, ListShape):
+        yield from _shape_facts(shape.member, root, (*location, ITEM), within)
+    elif isinstance(shape, MapShape):
+        yield from _shape_facts(shape.key, root, (*location, KEY), within)
+        yield from _shape_facts(shape.value, root, (*location, VALUE), within)
 
 
 def _json_name(structure: Shape, member: str) -> str:
@@ -236,30 +244,33 @@ def contract_facts(contract: Contract) -> Facts:
     }
     facts.update(_schema_facts(contract, contract.request_schema(), "request", ()))
     if contract.success_pointer is not None:
-        success = contract.resolve({"$ref": f"#{contract.success_pointer}"})[0]
+        success = resolve_pointer(contract.document, contract.success_pointer)
         facts.update(_schema_facts(contract, success, "response", ()))
     for name, status in contract.errors.items():
         facts[f"errors.{name}"] = status
-        schema = contract.resolve({"$ref": f"#{contract.error_schema_pointers[name]}"})[0]
-        facts[f"errors.{name}.members"] = sorted(_resolved(contract, schema).get("properties", {}))
+        schema = resolve_pointer(contract.document, contract.error_schema_pointers[name])
+        facts[f"errors.{name}.members"] = sorted(_resolved(contract, schema)[0].get("properties", {}))
     return facts
 
 
-def _resolved(contract: Contract, schema: Mapping[str, Any]) -> Mapping[str, Any]:
+def _resolved(contract: Contract, schema: Mapping[str, Any], pointer: str = "") -> tuple[Mapping[str, Any], str]:
     while "$ref" in schema:
-        schema = contract.resolve(schema)[0]
-    return schema
+        schema, pointer = contract.resolve(schema)
+    return schema, pointer
 
 
 def _schema_facts(
-    contract: Contract, schema: Mapping[str, Any], root: str, location: Location
+    contract: Contract, schema: Mapping[str, Any], root: str, location: Location, within: tuple[str, ...] = ()
 ) -> Iterator[tuple[str, Any]]:
-    schema = _resolved(contract, schema)
+    schema, pointer = _resolved(contract, schema)
     here = _fact_name(root, location)
     kind = schema.get("type")
     if kind is None and location and location[-1] is KEY:
         kind = "string"  # property names are strings whether the schema says so or not
     yield here, kind
+    if pointer and pointer in within:
+        return  # a recursive schema: its facts are already there, one level up
+    within = (*within, pointer) if pointer else within
     for keyword in (
         "minLength",
         "maxLength",
@@ -271,7 +282,7 @@ def _schema_facts(
         "maximum",
     ):
         value = schema.get(keyword)
-        if value is not None and not (keyword.startswith("min") and value == 0):
+        if value is not None and not (keyword in _COUNTS_FROM_ZERO and value == 0):
             yield f"{here}.{keyword}", value
     if "pattern" in schema:
         yield f"{here}.pattern", schema["pattern"]
@@ -286,12 +297,12 @@ def _schema_facts(
     if schema.get("required"):
         yield f"{here}.required", sorted(schema["required"])
     for name, sub in schema.get("properties", {}).items():
-        yield from _schema_facts(contract, sub, root, (*location, name))
+        yield from _schema_facts(contract, sub, root, (*location, name), within)
     if isinstance(schema.get("items"), Mapping):
-        yield from _schema_facts(contract, schema["items"], root, (*location, ITEM))
+        yield from _schema_facts(contract, schema["items"], root, (*location, ITEM), within)
     if isinstance(schema.get("propertyNames"), Mapping):
-        yield from _schema_facts(contract, schema["propertyNames"], root, (*location, KEY))
+        yield from _schema_facts(contract, schema["propertyNames"], root, (*location, KEY), within)
     elif isinstance(schema.get("additionalProperties"), Mapping):
         yield _fact_name(root, (*location, KEY)), "string"  # a map's keys, unconstrained
     if isinstance(schema.get("additionalProperties"), Mapping):
-        yield from _schema_facts(contract, schema["additionalProperties"], root, (*location, VALUE))
+        yield from _schema_facts(contract, schema["additionalProperties"], root, (*location, VALUE), within)

@@ -80,25 +80,33 @@ Resolver = Callable[[Mapping[str, Any]], tuple[Mapping[str, Any], str]]
 
 
 def walk_schema(
-    schema: Mapping[str, Any], pointer: str, resolve: Resolver, location: Location = ()
+    schema: Mapping[str, Any],
+    pointer: str,
+    resolve: Resolver,
+    location: Location = (),
+    _within: frozenset[str] = frozenset(),
 ) -> Iterator[tuple[Mapping[str, Any], str, Location]]:
     """Yield every schema node reachable for a body, with its pointer and location.
 
-    ``resolve`` follows a ``$ref`` node to its target and the target's pointer.
+    ``resolve`` follows a ``$ref`` node to its target and the target's pointer.  A schema
+    that contains itself (through a ``$ref``) is walked once, at its outermost location.
     """
     while "$ref" in schema:
         schema, pointer = resolve(schema)
+    if pointer in _within:
+        return
+    within = _within | {pointer}
     yield schema, pointer, location
     for name, sub in schema.get("properties", {}).items():
-        yield from walk_schema(sub, f"{pointer}/properties/{_escape(name)}", resolve, (*location, name))
+        yield from walk_schema(sub, f"{pointer}/properties/{_escape(name)}", resolve, (*location, name), within)
     if isinstance(schema.get("items"), Mapping):
-        yield from walk_schema(schema["items"], f"{pointer}/items", resolve, (*location, ITEM))
+        yield from walk_schema(schema["items"], f"{pointer}/items", resolve, (*location, ITEM), within)
     if isinstance(schema.get("additionalProperties"), Mapping):
         yield from walk_schema(
-            schema["additionalProperties"], f"{pointer}/additionalProperties", resolve, (*location, VALUE)
+            schema["additionalProperties"], f"{pointer}/additionalProperties", resolve, (*location, VALUE), within
         )
     if isinstance(schema.get("propertyNames"), Mapping):
-        yield from walk_schema(schema["propertyNames"], f"{pointer}/propertyNames", resolve, (*location, KEY))
+        yield from walk_schema(schema["propertyNames"], f"{pointer}/propertyNames", resolve, (*location, KEY), within)
 
 
 def collect_rules(*, operation: str, schema: Mapping[str, Any], pointer: str, resolve: Resolver) -> list[Rule]:

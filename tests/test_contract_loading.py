@@ -76,6 +76,17 @@ BROKEN = [
         "dangling reference '#/components/schemas/Labels'",
     ),
     Broken(
+        "a $ref cycle",
+        edit(
+            "/components/schemas",
+            lambda schemas: schemas.update(
+                {"Loop": {"$ref": "#/components/schemas/Pool"}, "Pool": {"$ref": "#/components/schemas/Loop"}}
+            ),
+        ),
+        "/components/schemas/Loop/$ref",
+        "$ref cycle: #/components/schemas/Pool -> #/components/schemas/Loop -> #/components/schemas/Pool",
+    ),
+    Broken(
         "a remote $ref",
         set_member(f"{REQUEST}/properties/tags", "$ref", "https://example.com/tags.json"),
         f"{REQUEST}/properties/tags/$ref",
@@ -208,6 +219,23 @@ def test_a_directory_without_contracts(tmp_path: Path) -> None:
         load_contracts(tmp_path)
     with pytest.raises(ContractError, match="no such contracts directory"):
         load_contracts(tmp_path / "missing")
+
+
+def test_a_recursive_schema_loads_and_is_enforced_at_every_depth(tmp_path: Path) -> None:
+    document = original()
+    identifier = resolve_pointer(document, "/components/schemas/TargetIdentifier")
+    identifier["properties"]["parent"] = {"$ref": "#/components/schemas/TargetResource"}
+    contract = load_contract(write(tmp_path, document))
+    assert len({r.id for r in contract.request_rules}) == len(contract.request_rules)
+    inner = {"region": 5, "targetIdentifier": {"targetId": {"accountId": "1"}, "targetType": "ACCOUNT"}}
+    outer = {"region": "us-east-1", "targetIdentifier": {**inner["targetIdentifier"], "parent": inner}}
+    outer["targetIdentifier"]["targetId"] = {"accountId": "444455556666"}
+    violations = contract.request_validator.violations({"targets": [outer]})
+    assert [(v.path, v.rule.id if v.rule else None) for v in violations] == [
+        ("$.targets[0].targetIdentifier.parent.targetIdentifier.targetId.accountId", "accountId.length"),
+        ("$.targets[0].targetIdentifier.parent.targetIdentifier.targetId.accountId", "accountId.pattern"),
+        ("$.targets[0].targetIdentifier.parent.region", "region.type"),
+    ]
 
 
 def test_an_ecma_pattern_python_cannot_compile_is_accepted(tmp_path: Path) -> None:

@@ -168,6 +168,12 @@ def test_facts_both_sides_agree_on(operation: str, fact: str, value: Any, contra
             id="a new request member",
         ),
         pytest.param(
+            CREATE_SCOPE,
+            add_member("TargetIdentifier", "parent", "TargetResource"),
+            [Difference("request.targets[].targetIdentifier.parent", "object", None)],
+            id="a recursive member",
+        ),
+        pytest.param(
             START_MONITORING,
             set_shape("StartMonitoringMemberRequest", required=["GraphArn"]),
             [Difference("request.required", ["GraphArn"], ["AccountId", "GraphArn"])],
