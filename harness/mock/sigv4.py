@@ -27,6 +27,7 @@ import secrets
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
@@ -56,8 +57,20 @@ class Authorization:
     timestamp: str  # X-Amz-Date
 
 
-def parse_authorization(value: str) -> tuple[str, str, str, str, str, tuple[str, ...], str]:
-    """``(access key, date, region, service, terminator, signed headers, signature)``.
+class Claim(NamedTuple):
+    """What an ``Authorization`` header claims, before any of it is checked."""
+
+    access_key: str
+    date: str
+    region: str
+    service: str
+    terminator: str
+    signed_headers: tuple[str, ...]
+    signature: str
+
+
+def parse_authorization(value: str) -> Claim:
+    """The parts of ``AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...``.
 
     Raises ``IncompleteSignatureException`` naming what is missing or malformed.
     """
@@ -80,7 +93,7 @@ def parse_authorization(value: str) -> tuple[str, str, str, str, str, tuple[str,
         )
     access_key, date, region, service, terminator = scope
     signed = tuple(parameters["SignedHeaders"].split(";"))
-    return access_key, date, region, service, terminator, signed, parameters["Signature"]
+    return Claim(access_key, date, region, service, terminator, signed, parameters["Signature"])
 
 
 def _incomplete(message: str) -> ErrorAnswer:
@@ -120,20 +133,20 @@ class Verifier:
                 "MissingAuthenticationTokenException",
                 "Missing Authentication Token: sign the request with AWS Signature Version 4.",
             )
-        access_key, date, region, scope_service, terminator, signed, signature = parse_authorization(value)
-        if terminator != "aws4_request":
-            raise _incomplete(f"Credential scope must end with 'aws4_request', got {terminator[:40]!r}")
-        if "host" not in signed:
+        claim = parse_authorization(value)
+        if claim.terminator != "aws4_request":
+            raise _incomplete(f"Credential scope must end with 'aws4_request', got {claim.terminator[:40]!r}")
+        if "host" not in claim.signed_headers:
             raise _incomplete("SignedHeaders must include 'host'")
-        if "x-amz-date" not in signed:
+        if "x-amz-date" not in claim.signed_headers:
             raise _incomplete("SignedHeaders must include 'x-amz-date'")
-        if access_key not in self._secrets:
+        if claim.access_key not in self._secrets:
             raise ErrorAnswer(
                 "UnrecognizedClientException",
-                f"The security token included in the request is invalid: unknown access key {access_key[:40]!r}.",
+                f"The security token included in the request is invalid: unknown access key {claim.access_key[:40]!r}.",
             )
-        if scope_service != service:
-            raise _invalid(f"Credential should be scoped to correct service: '{service}', not {scope_service[:40]!r}.")
+        if claim.service != service:
+            raise _invalid(f"Credential should be scoped to correct service: '{service}', not {claim.service[:40]!r}.")
         timestamp = headers.get("x-amz-date", "")
         moment = _epoch(timestamp)
         if moment is None:
@@ -147,15 +160,15 @@ class Verifier:
                 f"Signature expired: {timestamp} is {abs(int(skew))} seconds {side} than the server's "
                 f"clock (at most {MAX_SKEW_SECONDS} seconds of difference are accepted)."
             )
-        if date != timestamp[:8]:
-            raise _invalid(f"Credential should be scoped to a valid date: {timestamp[:8]}, not {date[:40]!r}.")
+        if claim.date != timestamp[:8]:
+            raise _invalid(f"Credential should be scoped to a valid date: {timestamp[:8]}, not {claim.date[:40]!r}.")
         return Authorization(
-            access_key=access_key,
-            date=date,
-            region=region,
-            service=scope_service,
-            signed_headers=signed,
-            signature=signature,
+            access_key=claim.access_key,
+            date=claim.date,
+            region=claim.region,
+            service=claim.service,
+            signed_headers=claim.signed_headers,
+            signature=claim.signature,
             timestamp=timestamp,
         )
 
