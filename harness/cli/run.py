@@ -13,6 +13,7 @@ from typing import Any
 
 from harness import aws
 from harness.cli.progress import Progress
+from harness.config import configure_run
 from harness.contract import Contract, load_contracts
 from harness.engine import Engine, RunOptions
 from harness.errors import UsageError
@@ -20,6 +21,8 @@ from harness.target.http import DEFAULT_MAX_BODY, DEFAULT_TIMEOUT, HttpTransport
 
 EXIT_CONFORMANT = 0
 EXIT_NONCONFORMANT = 1
+#: Used when neither the command line nor [tool.harness] of pyproject.toml sets them.
+DEFAULTS = {"operation": [], "seed": 0, "max_examples": 100, "timeout": DEFAULT_TIMEOUT}
 
 EXAMPLES = """\
 examples:
@@ -43,7 +46,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    where = parser.add_mutually_exclusive_group(required=True)
+    where = parser.add_mutually_exclusive_group()  # one is required: run() checks, after [tool.harness]
     where.add_argument(
         "--target", metavar="URL|mock", help="the implementation to test, or 'mock' for the bundled reference mock"
     )
@@ -57,24 +60,24 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--operation",
         metavar="ID",
         action="append",
-        default=[],
+        default=None,
         help="run only this operation (repeatable), e.g. detective:StartMonitoringMember",
     )
     parser.add_argument("--region", help="SigV4 region (default: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1)")
     parser.add_argument(
-        "--seed", type=int, default=0, help="seed of the generated cases; the same seed repeats the run (default 0)"
+        "--seed", type=int, default=None, help="seed of the generated cases; the same seed repeats the run (default 0)"
     )
     parser.add_argument(
         "--max-examples",
         type=_positive,
-        default=100,
+        default=None,
         metavar="N",
         help="generated bodies per operation and kind (default 100)",
     )
     parser.add_argument(
         "--timeout",
         type=float,
-        default=DEFAULT_TIMEOUT,
+        default=None,
         metavar="SECONDS",
         help=f"per-request timeout (default {DEFAULT_TIMEOUT:g})",
     )
@@ -93,6 +96,12 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--contracts", type=Path, metavar="DIR", help="load contracts from DIR instead of the bundled ones"
     )
     parser.add_argument("--quiet", action="store_true", help="no progress output")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="read [tool.harness] from FILE (default: the nearest pyproject.toml); the command line overrides it",
+    )
     parser.add_argument(
         "--workers",
         type=_positive,
@@ -173,6 +182,7 @@ def _target(args: argparse.Namespace) -> Iterator[tuple[str, str | None, aws.Sig
 
 
 def run(args: argparse.Namespace) -> int:
+    configure_run(args, defaults=DEFAULTS)  # [tool.harness] of pyproject.toml, under the command line
     contracts = select(load_contracts(args.contracts), args.operation)
     if args.replay is not None:
         from harness.cassettes import replay_run
