@@ -164,10 +164,10 @@ def signing_key(region: str | None, *, mock_credentials: tuple[str, str] | None 
 def _target(args: argparse.Namespace) -> Iterator[tuple[str, str | None, aws.SigningKey, str]]:
     """Base URL, provider-states URL, signing key and label of the target."""
     if args.target == "mock":
-        from harness.mock.server import running_mock
+        from harness.cli.mock_process import mock_process
 
         credentials = ("AKIAHARNESS" + secrets.token_hex(5).upper(), secrets.token_urlsafe(30))
-        with running_mock(credentials=credentials) as url:
+        with mock_process(credentials=credentials) as url:
             yield (
                 url,
                 args.provider_states or f"{url}/_harness/provider-states",
