@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import secrets
 import sys
 from collections.abc import Iterator
@@ -238,10 +237,9 @@ def _live_run(
 
 
 def _write_outputs(args: argparse.Namespace, document: dict[str, Any]) -> None:
-    from harness.reporting.console import render_console
+    from harness.reporting.console import color_wanted, render_console
 
-    color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    print(render_console(document, color=color))
+    print(render_console(document, color=color_wanted(sys.stdout)), end="")
     if args.json:
         from harness.reporting.json_file import write_json
 
