@@ -104,6 +104,7 @@ def _invalid(message: str) -> ErrorAnswer:
     return ErrorAnswer("InvalidSignatureException", message)
 
 
+@functools.lru_cache(maxsize=1024)  # requests of the same second share their X-Amz-Date
 def _epoch(timestamp: str) -> int | None:
     """Seconds since the epoch of an ``X-Amz-Date`` value, or None when it is malformed."""
     match = _AMZ_DATE.fullmatch(timestamp)
