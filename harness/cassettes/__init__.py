@@ -1,0 +1,52 @@
+"""Cassettes: a conformance run recorded with vcrpy, replayed offline.
+
+``harness run ... --record DIR`` records every exchange of a live run; ``harness run --replay
+DIR`` runs the same cases again with the answers taken from DIR, never from the network, and
+judges them under the current contracts.
+
+A cassette directory (format :data:`FORMAT`)::
+
+    DIR/run.yaml                                  what the replay needs (manifest.py)
+    DIR/detective-StartMonitoringMember.yaml      a vcrpy cassette of each operation, in the
+    DIR/networkflowmonitor-CreateScope.yaml       order sent, provider-state calls included
+
+Each operation's file is an ordinary vcrpy cassette (format version 1) whose responses carry one
+more member, ``elapsed`` (seconds), so that replayed answers are exactly as slow as recorded ones.
+
+The modules, one noun each:
+
+- :mod:`~harness.cassettes.manifest`: ``run.yaml``, the settings and digests of a recording.
+- :mod:`~harness.cassettes.filters`: what is taken out of a request or answer before it is written.
+- :mod:`~harness.cassettes.matchers`: when a request of the replay is a recorded one.
+- :mod:`~harness.cassettes.persister`: reading and writing cassette files (atomically).
+- :mod:`~harness.cassettes.guard`: the socket guard of a replay.
+- :mod:`~harness.cassettes.determinism`: the same seed makes the same cases in any process.
+- :mod:`~harness.cassettes.record`, :mod:`~harness.cassettes.replay`: the two directions.
+- :mod:`~harness.cassettes.judge`: one cassette's interactions judged on their own (samples).
+
+Every problem with a cassette is a :class:`~harness.errors.CassetteError` naming the file and
+what to do (the command line exits 2).
+"""
+
+from __future__ import annotations
+
+from harness.cassettes.guard import NetworkAttempt, no_network
+from harness.cassettes.judge import JudgedInteraction, judge_cassette
+from harness.cassettes.manifest import FORMAT, MANIFEST_NAME, Manifest
+from harness.cassettes.record import recording
+from harness.cassettes.replay import NotRecorded, answers_from, replay_recording, replay_run
+
+__all__ = [
+    "FORMAT",
+    "MANIFEST_NAME",
+    "JudgedInteraction",
+    "Manifest",
+    "NetworkAttempt",
+    "NotRecorded",
+    "answers_from",
+    "judge_cassette",
+    "no_network",
+    "recording",
+    "replay_recording",
+    "replay_run",
+]
