@@ -148,6 +148,14 @@ class HarnessRun:
             report.result.append(HarnessSuite.from_parent(collector, name="harness", nodeid="harness"))
         return report
 
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
+        report = yield
+        if isinstance(item, HarnessItem) and report.skipped and isinstance(report.longrepr, tuple):
+            # Name the item, not the line of this module that skipped it (-rs shows it).
+            report.longrepr = (f"{item.operation} {item.name}", None, report.longrepr[2])
+        return report
+
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self._document is None and self._error is None:
             return
@@ -187,7 +195,8 @@ class HarnessRun:
             f"{document['verdict'].upper()}: {counts['cases']:,} cases, {counts['passed']:,} passed, "
             f"{counts['failed']:,} failed, {counts['warnings']:,} with warnings, "
             f"{counts['not_exercised']:,} scenarios not exercised "
-            f"(target {document['target']}, seed {document['seed']}, {document.get('duration_s', 0)} s)"
+            f"(target {document['target']}, seed {document['seed']}, {document.get('duration_s', 0)} s)",
+            f"operations: {', '.join(op['id'] for op in document['operations'])}",
         ]
         for op in document["operations"]:
             for group in op.get("warnings", ()):
@@ -378,7 +387,7 @@ def failure_text(
     with its message, one example (request and answer) and the curl reproduction."""
     head = f"{operation} {kind} {key}: nonconformant"
     if failures:
-        head += f" ({failures} failing case{'s' if failures != 1 else ''})"
+        head += f" ({failures} failure{'s' if failures != 1 else ''})"
     lines = [head]
     if doc:
         lines.append(f"documentation: {_printable(doc)}")
