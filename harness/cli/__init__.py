@@ -19,7 +19,7 @@ from harness.errors import HarnessError
 EXIT_COULD_NOT_RUN = 2
 
 #: Sub-commands, each a module of this package with ``add_parser`` and ``run``.
-COMMANDS = ("run", "mock", "validate", "drift", "report", "list")
+COMMANDS = ("run", "mock", "validate", "drift", "report", "list", "completion")
 
 
 class Command(Protocol):
