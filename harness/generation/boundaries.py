@@ -353,6 +353,7 @@ def near_misses(value: str) -> Iterator[tuple[str, str]]:
         if variant != value:
             yield label, variant
     yield "a trailing newline ($ must not match before it)", value + "\n"
+    yield "the last character replaced by a newline (same length)", value[:-1] + "\n"
     yield "a leading newline", "\n" + value
     digit = next((i for i, ch in enumerate(value) if ch in ARABIC_INDIC), None)
     if digit is not None:

@@ -31,6 +31,7 @@ SUPPORTED = frozenset(
     }
 )  # fmt: skip
 
+BULK_ITEMS = 10
 _SAMPLE_CHARS = string.printable + "éßΩж中😀٣３\u00a0"
 _QUIET = settings(
     database=None,
@@ -68,7 +69,10 @@ class ValueStrategies:
             return self._object(schema, pointer)
         if kind == "array":
             items = self.for_schema(schema.get("items", {}), f"{pointer}/items")
-            return st.lists(items, min_size=schema.get("minItems", 0), max_size=schema.get("maxItems", 8))
+            # bulk generation keeps arrays short (the boundary probes send the longest ones):
+            # a 100-item body costs Hypothesis 100 draws and the target 100 validations
+            low = schema.get("minItems", 0)
+            return st.lists(items, min_size=low, max_size=max(low, min(schema.get("maxItems", BULK_ITEMS), BULK_ITEMS)))
         if kind == "string":
             return string_strategy(schema)
         if kind == "integer":
