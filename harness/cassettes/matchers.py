@@ -19,6 +19,7 @@ match is equality of keys, :class:`IndexedCassette` finds them through a diction
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -116,7 +117,8 @@ class Recorded:
     def describe(self) -> str:
         state = "already answered earlier in this replay" if self.played else "not yet answered"
         others = f"; its {' and '.join(self.differs)} differ" if self.differs else ""
-        return f"{self.likeness:.0%} alike, {state}{others}: {shorten(self.body)}"
+        percent = math.floor(self.likeness * 100)  # 100% only when identical
+        return f"{percent}% alike, {state}{others}: {shorten(self.body)}"
 
 
 def closest_recorded(
