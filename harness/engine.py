@@ -50,6 +50,7 @@ class RunOptions:
     shard_index: int = 0  # this process runs the cases whose index % shard_count == shard_index
     shard_count: int = 1
     example_db: str | None = None  # a directory or redis:// URL shared by workers (Hypothesis' example database)
+    token_salt: str = ""  # mixed into idempotency tokens; a live run draws one, a replay reuses the recorded one
 
 
 @dataclass
@@ -116,7 +117,11 @@ class Engine:
                 contract=contract,
                 record=record,
                 strategies=ValueStrategies(contract),
-                rng=random.Random(f"{self.options.seed}:{contract.id}"),
+                # idempotency tokens: distinct per worker and per run (token_salt), so no two
+                # bodies share one by accident (a real 409 would be a false alarm)
+                rng=random.Random(
+                    f"{self.options.seed}:{self.options.token_salt}:{self.options.shard_index}:{contract.id}"
+                ),
             )
             try:
                 self._run_operation(op)
