@@ -1,9 +1,10 @@
 """``run.yaml``: what a replay needs to run a recorded run again.
 
-The settings of the run (seed, examples, region, target, provider-states URL), the versions
-that generated its cases, and for each operation its contract's digest and its cassette's
-file, digest and number of interactions.  It is written last, once every cassette is in
-place, so a directory whose ``run.yaml`` names a cassette holds that cassette whole.
+The settings of the run (seed, examples, region, target, provider-states URL, the salt of its
+idempotency tokens, its shard), the versions that generated its cases, and for each operation
+its contract's digest and its cassette's file, digest and number of interactions.  It is written
+last, once every cassette is in place, so a directory whose ``run.yaml`` names a cassette holds
+that cassette whole.
 """
 
 from __future__ import annotations
@@ -51,6 +52,9 @@ class Manifest:
     region: str
     seed: int
     max_examples: int
+    token_salt: str  # mixed into the idempotency tokens: a replay reuses it
+    shard_index: int
+    shard_count: int
     operations: tuple[RecordedOperation, ...]
     format: str = FORMAT
 
@@ -64,6 +68,7 @@ class Manifest:
             parts += ["--provider-states", self.provider_states]
         if self.region != "us-east-1":
             parts += ["--region", self.region]
+        # (the token salt is drawn anew, and a recording is made by one process: no shard)
         parts += ["--seed", str(self.seed), "--max-examples", str(self.max_examples), "--record", str(directory)]
         return shlex.join(parts)
 
@@ -148,6 +153,9 @@ class Manifest:
             region=get(data, "region", str),
             seed=get(data, "seed", int),
             max_examples=get(data, "max_examples", int),
+            token_salt=get(data, "token_salt", str),
+            shard_index=get(data, "shard_index", int),
+            shard_count=get(data, "shard_count", int),
             operations=tuple(operations),
         )
 

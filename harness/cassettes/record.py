@@ -26,7 +26,7 @@ from harness.cassettes.matchers import MATCH_ON, MATCHER, IndexedCassette, same_
 from harness.cassettes.persister import SplittingPersister, write_atomically
 from harness.contract import Contract
 from harness.engine import RunOptions
-from harness.errors import CassetteError
+from harness.errors import CassetteError, UsageError
 from harness.summary import contract_digest
 
 
@@ -34,10 +34,18 @@ from harness.summary import contract_digest
 def recording(directory: Path | str, *, options: RunOptions, contracts: Sequence[Contract]) -> Iterator[None]:
     """Record every exchange made inside the block into the cassette directory ``directory``.
 
-    ``options`` and ``contracts`` are the run's: they go into ``run.yaml`` for the replay.
+    ``options`` and ``contracts`` are the run's: they go into ``run.yaml`` for the replay.  A run
+    with an example database (``options.example_db``) cannot be recorded: the examples it holds
+    decide which cases run, and a replay cannot have them.
     """
     directory = Path(directory)
     contracts = list(contracts)
+    if options.example_db:
+        raise UsageError(
+            f"--record with an example database ({options.example_db}): the examples it holds change which "
+            "cases a run sends, so the recording could not be replayed; record without --example-db "
+            "(or without example_db in [tool.harness])"
+        )
     _prepare(directory)
     filters = RecordingFilters()
     persister = SplittingPersister(directory, contracts)
@@ -68,6 +76,9 @@ def recording(directory: Path | str, *, options: RunOptions, contracts: Sequence
         region=options.key.region,
         seed=options.seed,
         max_examples=options.max_examples,
+        token_salt=options.token_salt,
+        shard_index=options.shard_index,
+        shard_count=options.shard_count,
         operations=tuple(
             RecordedOperation(
                 id=contract.id,

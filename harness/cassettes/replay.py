@@ -1,7 +1,7 @@
 """``harness run --replay DIR``: the recorded run again, answered from the cassettes.
 
 The engine runs again with the recording's settings (seed, examples, region, target and
-provider-states URLs, from ``run.yaml``) and the *current* contracts, so it sends the same
+provider-states URLs, token salt and shard, from ``run.yaml``) and the *current* contracts, so it sends the same
 requests in the same order; vcrpy answers each from the cassettes (record mode ``none``), and
 the checks judge the answers as in the live run.  Nothing reaches the network: vcrpy never
 connects for a recorded request and refuses any other, and the socket guard
@@ -99,6 +99,10 @@ def replay_recording(
         seed=manifest.seed,
         max_examples=manifest.max_examples,
         target_label=f"replay:{directory}",
+        shard_index=manifest.shard_index,
+        shard_count=manifest.shard_count,
+        example_db=None,  # the recorded run had none either
+        token_salt=manifest.token_salt,
     )
     with (
         stable_generation(),
