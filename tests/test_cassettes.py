@@ -44,7 +44,7 @@ from harness.cassettes.persister import digest
 from harness.cli import main
 from harness.contract import load_contracts
 from harness.engine import Engine, RunOptions
-from harness.errors import CassetteError
+from harness.errors import CassetteError, UsageError
 from harness.mock import STATES_PATH, create_app
 from harness.mock.server import serve_in_thread
 from harness.result import Response, SentRequest, Severity
@@ -262,6 +262,7 @@ def test_run_yaml_holds_what_a_replay_needs(mock_recording: Recording) -> None:
     assert manifest.format == FORMAT
     assert manifest.harness_version == __version__
     assert (manifest.seed, manifest.max_examples, manifest.region, manifest.target) == (7, 3, "us-east-1", "mock")
+    assert (manifest.shard_index, manifest.shard_count) == (0, 1)
     assert manifest.provider_states == manifest.base_url + STATES_PATH
     assert [op.id for op in manifest.operations] == list(contracts)
     for op in manifest.operations:
@@ -394,6 +395,37 @@ def test_identical_requests_are_answered_in_the_order_they_were_recorded(tmp_pat
         assert [replayed.send(r).status for r in (same, setup, same)] == live
         with pytest.raises(NotRecorded):
             replayed.send(same)  # each recorded answer is played once
+
+
+def test_the_token_salt_of_a_run_is_recorded_and_reused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    contracts = [load_contracts()[CREATE_SCOPE]]  # its idempotency tokens are drawn with the salt
+    directory = tmp_path / "salted"
+    with serve_in_thread(create_app(credentials=(ACCESS_KEY, SECRET_KEY))) as url:
+        key = SigningKey(ACCESS_KEY, SECRET_KEY, "us-east-1")
+        options = RunOptions(base_url=url, key=key, provider_states=url + STATES_PATH, max_examples=2,
+                             token_salt="a-salt", target_label="mock")  # fmt: skip
+        transport = HttpTransport()
+        with recording(directory, options=options, contracts=contracts):
+            Engine(contracts=contracts, transport=transport, options=options).run()
+        transport.close()
+    assert Manifest.read(directory).token_salt == "a-salt"
+    assert replay_cli(directory, tmp_path)[0] == 0
+    manifest = yaml.safe_load((directory / "run.yaml").read_text())
+    (directory / "run.yaml").write_text(yaml.safe_dump({**manifest, "token_salt": "another-salt"}, sort_keys=False))
+    capsys.readouterr()
+    assert replay_cli(directory, tmp_path)[0] == 2
+    assert "holds no answer for a request this replay sends" in capsys.readouterr().err
+
+
+def test_a_run_with_an_example_database_is_not_recorded(tmp_path: Path) -> None:
+    key = SigningKey(ACCESS_KEY, SECRET_KEY, "us-east-1")
+    options = RunOptions(base_url="http://127.0.0.1:9", key=key, example_db=str(tmp_path / "examples"))
+    with (
+        pytest.raises(UsageError, match="the examples it holds change which cases a run sends"),
+        recording(tmp_path / "run", options=options, contracts=list(load_contracts().values())),
+    ):
+        pass
+    assert not (tmp_path / "run").exists()
 
 
 # --------------------------------------------------------------------------- contracts that changed
