@@ -11,7 +11,7 @@ A cassette directory (format :data:`FORMAT`)::
     DIR/networkflowmonitor-CreateScope.yaml       order sent, provider-state calls included
 
 Each operation's file is an ordinary vcrpy cassette (format version 1) whose responses carry one
-more member, ``elapsed`` (seconds), so that replayed answers are exactly as slow as recorded ones.
+more member, ``elapsed`` (seconds): a replay reports the time each recorded answer took.
 
 The modules, one noun each:
 
