@@ -27,6 +27,7 @@ from harness.checks import ENGINE_CHECK_DOCS, CheckRegistry, Judgement, default_
 from harness.contract import Contract, Scenario
 from harness.errors import TargetUnreachable, UsageError
 from harness.generation.boundaries import BoundaryProbes
+from harness.generation.determinism import stable_generation
 from harness.generation.locate import Missing
 from harness.generation.mutations import invalid_bodies
 from harness.generation.values import ValueStrategies, draw
@@ -106,6 +107,10 @@ class Engine:
     # ------------------------------------------------------------------ the run
 
     def run(self) -> dict[str, Any]:
+        with stable_generation():
+            return self._run()
+
+    def _run(self) -> dict[str, Any]:
         started = time.monotonic()
         started_at = self.clock()
         records: list[OperationRecord] = []

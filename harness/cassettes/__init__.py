@@ -20,7 +20,7 @@ The modules, one noun each:
 - :mod:`~harness.cassettes.matchers`: when a request of the replay is a recorded one.
 - :mod:`~harness.cassettes.persister`: reading and writing cassette files (atomically).
 - :mod:`~harness.cassettes.guard`: the socket guard of a replay.
-- :mod:`~harness.cassettes.determinism`: the same seed makes the same cases in any process.
+- :mod:`harness.generation.determinism` (used by every run): the same seed makes the same cases in any process.
 - :mod:`~harness.cassettes.record`, :mod:`~harness.cassettes.replay`: the two directions.
 - :mod:`~harness.cassettes.judge`: one cassette's interactions judged on their own (samples).
 

@@ -19,7 +19,6 @@ import hypothesis
 import vcr
 
 from harness import __version__
-from harness.cassettes.determinism import stable_generation
 from harness.cassettes.filters import RecordingFilters, sensitive_data
 from harness.cassettes.manifest import MANIFEST_NAME, Manifest, RecordedOperation
 from harness.cassettes.matchers import MATCH_ON, MATCHER, IndexedCassette, same_exchange
@@ -27,6 +26,7 @@ from harness.cassettes.persister import SplittingPersister, write_atomically
 from harness.contract import Contract
 from harness.engine import RunOptions
 from harness.errors import CassetteError, UsageError
+from harness.generation.determinism import stable_generation
 from harness.summary import contract_digest
 
 

@@ -34,7 +34,6 @@ from vcr.request import Request
 
 from harness import __version__
 from harness.aws import SigningKey
-from harness.cassettes.determinism import stable_generation
 from harness.cassettes.filters import ELAPSED, redact_request
 from harness.cassettes.guard import NetworkAttempt, no_network
 from harness.cassettes.manifest import Manifest
@@ -52,6 +51,7 @@ from harness.cassettes.persister import LoadedPersister, read_cassette
 from harness.contract import Contract
 from harness.engine import Engine, RunOptions
 from harness.errors import CassetteError
+from harness.generation.determinism import stable_generation
 from harness.result import Response, SentRequest
 from harness.summary import contract_digest
 from harness.target.http import DEFAULT_MAX_BODY, DEFAULT_TIMEOUT, HttpTransport

@@ -205,6 +205,7 @@ def _live_run(
         max_examples=args.max_examples,
         target_label=label,
         example_db=args.example_db,
+        token_salt=secrets.token_hex(4),
     )
     if args.workers > 1:
         if args.record is not None:

@@ -1,12 +1,14 @@
 """The same seed makes the same cases, in whatever process, with whatever modules loaded.
 
-A replay regenerates the recorded run's cases and looks each request up in the cassettes, so
-generation must depend on nothing but the seed, the contracts and the code that generates.
+``--seed`` promises the same cases, and a replay regenerates the recorded run's cases and looks
+each request up in the cassettes, so generation must depend on nothing but the seed, the
+contracts and the code that generates.
 Hypothesis (recent versions; checked with 6.170) breaks that: with a small probability per drawn
 value, it draws one of the "local constants" it collects from the source of every module outside
 site-packages loaded at that moment (``harness.mock`` in a run against the mock, not in a replay;
 a module the mock's thread imports halfway through a run), so the same seed gives other bodies in
-another process.  :func:`stable_generation` empties that pool while a run is recorded or replayed.
+another process.  :func:`stable_generation` empties that pool for the whole of every run
+(``Engine.run``), recorded, replayed or not.
 
 Hypothesis has no public switch for this, so the pool is replaced through
 ``hypothesis.internal.conjecture.providers`` (a private module).  Where the names are absent (an
