@@ -50,7 +50,11 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--target", metavar="URL|mock", help="the implementation to test, or 'mock' for the bundled reference mock"
     )
     where.add_argument(
-        "--replay", metavar="DIR", type=Path, help="answer from the cassettes in DIR instead of a live target (offline)"
+        "--replay",
+        metavar="DIR",
+        type=Path,
+        help="answer from the cassettes in DIR instead of a live target (offline); the recording's "
+        "seed, examples, region and provider states are used, those options are ignored",
     )
     parser.add_argument(
         "--provider-states", metavar="URL", help="the target's provider-states endpoint (SPEC section 5)"
