@@ -245,6 +245,12 @@ def _write_outputs(args: argparse.Namespace, document: dict[str, Any]) -> None:
     from harness.reporting.console import color_wanted, render_console
 
     print(render_console(document, color=color_wanted(sys.stdout)), end="")
+    for path in (args.json, args.junit, args.report):
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise UsageError(f"cannot create the folder of {path}: {exc.strerror}") from None
     if args.json:
         from harness.reporting.json_file import write_json
 
