@@ -1,0 +1,90 @@
+"""Faulty variants of the reference mock, and running the harness against one.
+
+:data:`faults.variants.VARIANTS` lists them; :func:`run_against` serves a variant on a free
+loopback port and returns the harness' results document for it.  :class:`RememberedProbes`
+stands in for the engine's ``BoundaryProbes`` when many runs share the same contracts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+from faults.building import contracts
+from faults.variants import CAUGHT, CONTROLS, MISSED, VARIANTS, Finding, Variant
+from harness.aws import SigningKey
+from harness.contract import Contract
+from harness.engine import Engine, RunOptions
+from harness.generation.boundaries import BoundaryProbes, Probe
+from harness.mock.server import serve_in_thread
+from harness.target.http import HttpTransport
+
+CREDENTIALS = ("AKIDFAULTYMOCK000001", "faulty-mock-secret-key-0123456789")
+REGION = "us-east-1"
+STATES_PATH = "/_harness/provider-states"
+
+
+def run_against(variant: Variant, *, seed: int = 0, max_examples: int = 10) -> dict[str, Any]:
+    """The results document of a run against ``variant``, with provider states."""
+    app = variant.build(CREDENTIALS)
+    chosen = [c for c in contracts().values() if variant.operation in (None, c.id)]
+    transport = HttpTransport(timeout=variant.timeout)
+    try:
+        with serve_in_thread(app) as url:
+            options = RunOptions(
+                base_url=url,
+                key=SigningKey(CREDENTIALS[0], CREDENTIALS[1], REGION),
+                provider_states=url + STATES_PATH,
+                seed=seed,
+                max_examples=max_examples,
+            )
+            return Engine(contracts=chosen, transport=transport, options=options).run()
+    finally:
+        transport.close()
+
+
+class RememberedProbes:
+    """The engine's boundary probes, computed once per contract.
+
+    Probes depend on the contract alone (every draw is seeded), and computing them is a third
+    of a run's time; a test of many runs against the same contracts patches the engine's
+    ``BoundaryProbes`` with this class.
+    """
+
+    _known: ClassVar[dict[tuple[str, int], tuple[Any, tuple[Probe, ...]]]] = {}
+
+    def __init__(self, contract: Contract) -> None:
+        key = (contract.id, id(contract.document))
+        if key not in self._known:
+            probes = BoundaryProbes(contract)
+            self._known[key] = (probes.base, tuple(probes.all()))
+        self.base, self._all = self._known[key]
+
+    def all(self) -> list[Probe]:
+        return list(self._all)
+
+
+def failure_groups(document: dict[str, Any], *, severity: str = "failures") -> Iterator[dict[str, Any]]:
+    for operation in document["operations"]:
+        yield from operation[severity]
+
+
+def reported(document: dict[str, Any], finding: Finding) -> bool:
+    return any(
+        group["check"] == finding.check and finding.rule in (None, group["rule"]) for group in failure_groups(document)
+    )
+
+
+__all__ = [
+    "CAUGHT",
+    "CONTROLS",
+    "CREDENTIALS",
+    "MISSED",
+    "VARIANTS",
+    "Finding",
+    "RememberedProbes",
+    "Variant",
+    "failure_groups",
+    "reported",
+    "run_against",
+]
