@@ -1,0 +1,79 @@
+"""The harness catches every faulty variant of the mock, and passes what SPEC allows (issue 4, item 7).
+
+Each variant (``tests/faults/variants.py``) is the reference mock with one realistic bug, built
+from the outside: an edited contract copy, another regex dialect, a handler subclass, a
+clock, or a middleware.  A run of the harness against it, with provider states, must be
+nonconformant and name the failure the bug causes (the check, and the rule when one is at
+stake).  Controls behave in ways SPEC section 3 allows; a failure reported against one is a
+false alarm.  Variants the harness is known to miss are expected failures (strict): when the
+engine learns to catch one, its test fails as XPASS and the variant moves to the caught list.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from operator import attrgetter
+from typing import Any
+
+import pytest
+from faults import CAUGHT, CONTROLS, MISSED, VARIANTS, RememberedProbes, Variant, failure_groups, reported, run_against
+
+from harness import engine
+
+SEED = 7
+MAX_EXAMPLES = 5
+
+by_id = attrgetter("id")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def probes_computed_once() -> Iterator[None]:
+    """Some 90 runs against two contracts: their boundary probes are computed once each."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine, "BoundaryProbes", RememberedProbes)
+        yield
+
+
+def reported_failures(document: dict[str, Any]) -> str:
+    found = sorted({f"{g['check']}[{g['rule']}]: {g['message'][:120]}" for g in failure_groups(document)})
+    return "\n  ".join(found) or "(none)"
+
+
+def assert_caught(variant: Variant) -> None:
+    document = run_against(variant, seed=SEED, max_examples=MAX_EXAMPLES)
+    expected = " or ".join(str(f) for f in variant.caught_by)
+    assert document["verdict"] == "nonconformant", f"{variant.bug}: the run was conformant (expected {expected})"
+    assert any(reported(document, finding) for finding in variant.caught_by), (
+        f"{variant.bug}: expected {expected}; reported instead:\n  {reported_failures(document)}"
+    )
+
+
+@pytest.mark.parametrize("variant", CAUGHT, ids=by_id)
+def test_the_harness_reports_the_bug(variant: Variant) -> None:
+    assert_caught(variant)
+
+
+@pytest.mark.parametrize("variant", CONTROLS, ids=by_id)
+def test_behaviour_spec_allows_is_not_reported(variant: Variant) -> None:
+    document = run_against(variant, seed=SEED, max_examples=MAX_EXAMPLES)
+    assert document["verdict"] == "conformant", f"{variant.bug}: false alarm:\n  {reported_failures(document)}"
+    if variant.warning is not None:
+        warned = {group["check"] for group in failure_groups(document, severity="warnings")}
+        assert variant.warning in warned, f"{variant.bug}: expected a {variant.warning} warning, got {warned}"
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [pytest.param(v, marks=pytest.mark.xfail(strict=True, reason=v.missed)) for v in MISSED],
+    ids=by_id,
+)
+def test_known_gaps_of_the_harness(variant: Variant) -> None:
+    assert_caught(variant)
+
+
+def test_the_catalogue_spans_many_classes_of_bug() -> None:
+    assert len(CAUGHT) >= 30
+    assert len(Counter(v.bug_class for v in CAUGHT)) >= 10
+    assert len({v.id for v in VARIANTS}) == len(VARIANTS), "variant ids are unique"
+    assert all(v.bug and v.build for v in VARIANTS)
