@@ -1,0 +1,292 @@
+"""The engine against the real reference mock (SPEC sections 4 to 6).
+
+- the correct mock is conformant, with no failure and no warning, and every status each
+  operation documents is answered at least once when provider states are given;
+- without provider states the state scenarios are not exercised (not a pass, not a
+  failure): the run is still conformant;
+- a seed fixes the run: the same seed sends the same cases, in the same order;
+- the results document is what ``harness/schemas/results.schema.json`` says, for a
+  conformant run and for a nonconformant one;
+- nothing written down carries a secret: no secret key, no ``Authorization`` value, in any
+  example or its curl reproduction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import pytest
+from faults import bugs
+from faults.building import Builder, any_error, correct, on_answers, renamed
+from jsonschema import Draft202012Validator
+
+from harness.aws import SigningKey
+from harness.contract import Contract, load_contracts
+from harness.engine import Engine, Listener, RunOptions
+from harness.mock.server import serve_in_thread
+from harness.result import CaseResult, Response, SentRequest
+from harness.target.http import HttpTransport
+
+CREDENTIALS = ("AKIDRUNENGINETESTS01", "run-engine-tests-secret-key-0123456789")
+KEY = SigningKey(CREDENTIALS[0], CREDENTIALS[1], "us-east-1")
+STATES_PATH = "/_harness/provider-states"
+MAX_EXAMPLES = 10
+
+
+class RecordingTransport:
+    """The HTTP transport, keeping every request it sends (provider-state requests too)."""
+
+    def __init__(self) -> None:
+        self.http = HttpTransport()
+        self.sent: list[SentRequest] = []
+
+    def send(self, request: SentRequest) -> Response:
+        self.sent.append(request)
+        return self.http.send(request)
+
+    def close(self) -> None:
+        self.http.close()
+
+
+@dataclass
+class Run:
+    """A results document, every case result the engine emitted and every request it sent."""
+
+    document: dict[str, Any]
+    results: list[CaseResult] = field(default_factory=list)
+    sent: list[SentRequest] = field(default_factory=list)
+
+    def state_changes(self) -> list[dict[str, Any]]:
+        return [json.loads(r.body) for r in self.sent if r.url.endswith(STATES_PATH)]
+
+    def operation(self, operation_id: str) -> dict[str, Any]:
+        return next(op for op in self.document["operations"] if op["id"] == operation_id)
+
+    def examples(self) -> Iterator[dict[str, Any]]:
+        for op in self.document["operations"]:
+            for group in op["failures"] + op["warnings"]:
+                yield from group["examples"]
+
+
+@cache
+def contracts() -> tuple[Contract, ...]:
+    return tuple(load_contracts().values())
+
+
+def run(
+    *,
+    provider_states: bool = True,
+    seed: int = 0,
+    build: Builder | None = None,
+) -> Run:
+    """A run against a fresh mock (built by ``build``, the correct one by default) on a free loopback port."""
+    build = build or correct()
+    transport = RecordingTransport()
+    collected = Run(document={}, sent=transport.sent)
+    try:
+        with serve_in_thread(build(CREDENTIALS)) as url:
+            options = RunOptions(
+                base_url=url,
+                key=KEY,
+                provider_states=url + STATES_PATH if provider_states else None,
+                seed=seed,
+                max_examples=MAX_EXAMPLES,
+            )
+            listener = Listener(on_result=collected.results.append)
+            collected.document = Engine(
+                contracts=contracts(), transport=transport, options=options, listener=listener
+            ).run()
+    finally:
+        transport.close()
+    return collected
+
+
+@pytest.fixture(scope="module")
+def with_states() -> Run:
+    return run(provider_states=True)
+
+
+@pytest.fixture(scope="module")
+def without_states() -> Run:
+    return run(provider_states=False)
+
+
+FAULTY_MOCKS = {
+    # every error renamed: failures of many checks, on signed and unsigned requests
+    "errors-renamed": on_answers(any_error, renamed("SomethingWentWrong")),
+    # wrong, expired and unknown-key signatures accepted: examples of requests that carry one
+    "signatures-not-compared": bugs.signature_not_compared,
+}
+
+
+@pytest.fixture(scope="module", params=sorted(FAULTY_MOCKS))
+def nonconformant(request: pytest.FixtureRequest) -> Run:
+    return run(build=FAULTY_MOCKS[request.param])
+
+
+# --------------------------------------------------------------------------- the correct mock
+
+
+def test_the_correct_mock_is_conformant_with_no_failure_and_no_warning(with_states: Run) -> None:
+    document = with_states.document
+    assert document["verdict"] == "conformant"
+    assert document["counts"]["failed"] == 0
+    assert document["counts"]["warnings"] == 0
+    assert document["counts"]["not_exercised"] == 0
+    assert [op["id"] for op in document["operations"]] == [c.id for c in contracts()]
+    for op in document["operations"]:
+        assert op["failures"] == [] and op["warnings"] == [], op["id"]
+        assert {s["verdict"] for s in op["scenarios"]} == {"pass"}, op["id"]
+
+
+@pytest.mark.parametrize("contract", contracts(), ids=lambda c: c.id)
+def test_every_documented_status_is_answered_with_provider_states(with_states: Run, contract: Contract) -> None:
+    statuses = with_states.operation(contract.id)["statuses"]
+    assert [s["status"] for s in statuses] == list(contract.statuses)
+    unanswered = [s["status"] for s in statuses if s["responses"] == 0 or s["verdict"] != "pass"]
+    assert unanswered == [], f"{contract.id}: documented statuses never answered: {unanswered}"
+
+
+@pytest.mark.parametrize("contract", contracts(), ids=lambda c: c.id)
+def test_every_documented_rule_is_tried_on_its_invalid_side(with_states: Run, contract: Contract) -> None:
+    rules = with_states.operation(contract.id)["rules"]
+    assert {r["id"] for r in rules} == {r.id for r in contract.request_rules}
+    assert [r["id"] for r in rules if r["verdict"] != "pass" or r["invalid_cases"] == 0] == []
+
+
+# --------------------------------------------------------------------------- without provider states
+
+
+def test_without_provider_states_the_state_scenarios_are_not_exercised(without_states: Run) -> None:
+    document = without_states.document
+    stateful = [s for c in contracts() for s in c.scenarios if s.state is not None]
+    assert document["verdict"] == "conformant"
+    assert document["counts"]["failed"] == 0
+    assert document["counts"]["not_exercised"] == len(stateful)
+    for contract in contracts():
+        scenarios = {s["name"]: s for s in without_states.operation(contract.id)["scenarios"]}
+        for scenario in contract.scenarios:
+            outcome = scenarios[scenario.name]
+            if scenario.state is None:
+                assert outcome["verdict"] == "pass", scenario.name
+            else:
+                assert outcome["verdict"] == "not-exercised", scenario.name
+                assert "--provider-states" in outcome["reason"]
+
+
+def test_each_state_scenario_sets_its_state_up_before_and_tears_it_down_after(with_states: Run) -> None:
+    stateful = [s for c in contracts() for s in c.scenarios if s.state is not None]
+    changes = with_states.state_changes()
+    assert [c["action"] for c in changes] == ["setup", "teardown"] * len(stateful)
+    for setup, teardown in zip(changes[::2], changes[1::2], strict=True):
+        assert (setup["state"], setup["params"]) == (teardown["state"], teardown["params"])
+    assert [c["state"] for c in changes[::2]] == [s.state for s in stateful]
+
+
+def test_without_provider_states_no_state_is_set_up(without_states: Run) -> None:
+    assert without_states.state_changes() == []
+
+
+def test_statuses_only_a_provider_state_reaches_are_not_exercised_without_one(without_states: Run) -> None:
+    for contract in contracts():
+        statuses = {s["status"]: s for s in without_states.operation(contract.id)["statuses"]}
+        only_by_state = {
+            status
+            for scenario in contract.scenarios
+            if scenario.state is not None
+            for status in scenario.expect.statuses
+        } - {s for s, entry in statuses.items() if entry["responses"]}
+        assert only_by_state, contract.id
+        for status in only_by_state:
+            assert statuses[status]["verdict"] == "not-exercised", (contract.id, status)
+
+
+# --------------------------------------------------------------------------- the seed
+
+
+def case_list(results: Iterable[CaseResult]) -> list[tuple[str, str, str, str | None, bytes, str]]:
+    return [
+        (r.case.operation, r.case.intent.value, r.case.description, r.case.rule, r.request.body, r.case.auth.value)
+        for r in results
+    ]
+
+
+def test_the_same_seed_sends_the_same_cases_in_the_same_order(with_states: Run) -> None:
+    again = run(provider_states=True, seed=0)
+    assert len(with_states.results) > 300
+    assert case_list(again.results) == case_list(with_states.results)
+
+
+def test_another_seed_draws_other_generated_bodies(with_states: Run) -> None:
+    other = run(provider_states=True, seed=1)
+    generated = {body for *_, body, _ in case_list(with_states.results)}
+    assert {body for *_, body, _ in case_list(other.results)} != generated
+    assert other.document["seed"] == 1 and other.document["verdict"] == "conformant"
+
+
+# --------------------------------------------------------------------------- the results document
+
+
+@cache
+def results_schema() -> Draft202012Validator:
+    text = resources.files("harness").joinpath("schemas/results.schema.json").read_text(encoding="utf-8")
+    schema = json.loads(text)
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def schema_errors(document: dict[str, Any]) -> list[str]:
+    json.dumps(document)  # plain JSON, nothing else
+    return [f"{e.json_path}: {e.message}" for e in results_schema().iter_errors(document)]
+
+
+def test_a_conformant_results_document_matches_its_json_schema(with_states: Run, without_states: Run) -> None:
+    assert schema_errors(with_states.document) == []
+    assert schema_errors(without_states.document) == []
+
+
+def test_a_nonconformant_results_document_matches_its_json_schema(nonconformant: Run) -> None:
+    assert schema_errors(nonconformant.document) == []
+
+
+def test_a_nonconformant_run_names_checks_and_gives_examples(nonconformant: Run) -> None:
+    document = nonconformant.document
+    assert document["verdict"] == "nonconformant"
+    groups = [g for op in document["operations"] for g in op["failures"]]
+    assert groups
+    assert all(g["examples"] and g["doc"] and g["message"] for g in groups)
+
+
+# --------------------------------------------------------------------------- no secret written down
+
+
+def test_no_example_or_curl_command_carries_a_secret(nonconformant: Run) -> None:
+    text = json.dumps(nonconformant.document)
+    sent = [r.request.headers.get("Authorization") for r in nonconformant.results]
+    signatures = {value.rsplit("Signature=", 1)[-1] for value in sent if value}
+    assert signatures, "the run sent signed requests"
+    assert CREDENTIALS[1] not in text
+    assert not [s for s in signatures if s in text], "a request signature was written down"
+    examples = list(nonconformant.examples())
+    assert examples
+    for example in examples:
+        headers = {name.lower(): value for name, value in example["request"]["headers"].items()}
+        assert headers.get("authorization") in (None, "<redacted>")
+        curl = example["curl"]
+        assert "authorization" not in curl.lower()
+        assert CREDENTIALS[1] not in curl
+        assert "$AWS_SECRET_ACCESS_KEY" in curl or example["case"]["auth"] != "signed"
+
+
+@pytest.mark.parametrize("nonconformant", ["signatures-not-compared"], indirect=True)
+def test_a_wrongly_signed_request_is_reproduced_without_signing(nonconformant: Run) -> None:
+    wrongly_signed = [e for e in nonconformant.examples() if e["case"]["auth"] == "wrong-signature"]
+    assert wrongly_signed
+    for example in wrongly_signed:
+        assert example["request"]["headers"]["Authorization"] == "<redacted>"
+        assert "--aws-sigv4" not in example["curl"]
