@@ -18,6 +18,7 @@ class Intent(StrEnum):
     INVALID = "invalid"  # a well-formed body breaking a rule: 400
     MALFORMED = "malformed"  # not JSON, not an object: 400
     MEDIA_TYPE = "media-type"  # a valid body with another Content-Type: no 5xx
+    TOLERATED = "tolerated"  # SPEC lets the target accept or refuse with 400: no 5xx
     UNAUTHENTICATED = "unauthenticated"  # missing, wrong or expired signature: 403
     SCENARIO = "scenario"  # judged by a scenario's expectation
 
@@ -28,7 +29,8 @@ class Auth(StrEnum):
     WRONG_SIGNATURE = "wrong-signature"
     EXPIRED = "expired"  # dated more than 15 minutes before the target's clock
     FUTURE = "future"  # dated more than 15 minutes after it
-    WITHIN_SKEW = "within-skew"  # correctly signed, dated 10 minutes ago: must be accepted
+    WITHIN_SKEW = "within-skew"  # correctly signed, dated 14 minutes ago: must be accepted
+    WRONG_SERVICE = "wrong-service"  # correctly signed, but for another service's signing name
     UNKNOWN_KEY = "unknown-key"
 
 

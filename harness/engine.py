@@ -31,11 +31,12 @@ from harness.generation.determinism import stable_generation
 from harness.generation.locate import Missing
 from harness.generation.mutations import invalid_bodies
 from harness.generation.values import ValueStrategies, draw
-from harness.generation.wire import malformed_cases, media_type_cases, signature_cases
+from harness.generation.wire import malformed_cases, media_type_cases, null_member_cases, signature_cases
 from harness.result import CaseResult, Failure, Response, SentRequest
 from harness.summary import OperationRecord, ScenarioOutcome, summarise
 from harness.target.http import Transport, TransportFailure
 
+OTHER_SERVICE = "sts"  # a signing name no contract has: a signature for it is no signature for the target
 GIVE_UP_AFTER_FAILURES = 5  # consecutive requests without an answer
 GIVE_UP_AFTER_SECONDS = 100.0  # of consecutive requests without an answer
 
@@ -172,6 +173,10 @@ class Engine:
             for p in probes
         ]
         cases += list(malformed_cases(contract.id))
+        schema = contract.request_schema()
+        optional = [name for name in schema.get("properties", {}) if name not in schema.get("required", ())]
+        if isinstance(valid_body, dict):
+            cases += list(null_member_cases(contract.id, self._fresh_token(op, valid_body), optional))
         cases += list(media_type_cases(contract.id, self._fresh_token(op, valid_body)))
         cases += list(signature_cases(contract.id, self._fresh_token(op, valid_body), invalid_body))
         options = self.options
@@ -202,13 +207,16 @@ class Engine:
             headers["Content-Type"] = case.content_type
         key = self.options.key
         now = self.clock()
-        shifts = {Auth.WITHIN_SKEW: -10, Auth.EXPIRED: -20, Auth.FUTURE: 20}
+        # one minute either side of SPEC's 15 minutes: tight enough to catch a loose limit,
+        # loose enough for the clocks of two machines
+        shifts = {Auth.WITHIN_SKEW: -14, Auth.EXPIRED: -16, Auth.FUTURE: 16}
         if case.auth is Auth.UNKNOWN_KEY:
             key = SigningKey("AKIAHARNESSUNKNOWN00", "harness-unknown-secret-key", key.region)
         if case.auth is not Auth.MISSING:
             at = now + timedelta(minutes=shifts[case.auth]) if case.auth in shifts else None
             headers = sign(
-                key=key, service=contract.signing_name, method=contract.method, url=url,
+                key=key, service=OTHER_SERVICE if case.auth is Auth.WRONG_SERVICE else contract.signing_name,
+                method=contract.method, url=url,
                 headers=headers, body=case.body, at=at,
             )  # fmt: skip
         if case.auth is Auth.WRONG_SIGNATURE:

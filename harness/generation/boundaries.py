@@ -141,7 +141,14 @@ class BoundaryProbes:
     # -------------------------------------------------------------- per keyword
 
     def _type(self, rule: Rule, base: Any, node: Schema) -> Iterator[Probe]:
-        for wrong in WRONG_TYPES.get(str(node.get("type")), ()):
+        wrongs = list(WRONG_TYPES.get(str(node.get("type")), ()))
+        if rule.location[-1:] == (ITEM,):
+            wrongs.append(None)  # a null item is a wrong type (only a null *member* means absent)
+        if node.get("type") == "string":
+            sample = draw(string_strategy(node), seed_value=0)
+            if sample.isdigit() and not sample.startswith("0"):
+                wrongs.append(int(sample))  # a number a lenient parser would coerce into a valid string
+        for wrong in wrongs:
             yield from self._rejected(
                 rule, self._set(base, rule, wrong), f"{type(wrong).__name__} {wrong!r} instead of {node['type']}"
             )
@@ -236,6 +243,13 @@ class BoundaryProbes:
             yield from self._rejected(
                 rule, remove_at(base, (*rule.location, name)), f"without required member {name!r}"
             )
+            renamed = name[0].swapcase() + name[1:]
+            if renamed != name:
+                yield from self._rejected(
+                    rule,
+                    replace_at(base, rule.location, _renamed(name, renamed)),
+                    f"required member {name!r} spelt {renamed!r} (member names are case-sensitive)",
+                )
 
     def _additionalProperties(self, rule: Rule, base: Any, node: Schema) -> Iterator[Probe]:
         if node.get("additionalProperties") is not False:
@@ -260,6 +274,10 @@ class BoundaryProbes:
         for sample in dict.fromkeys(samples):
             for label, variant in near_misses(sample):
                 yield from self._rejected(rule, self._set(base, rule, variant), label, origin="near-miss")
+
+
+def _renamed(old: str, new: str) -> Callable[[Any], Any]:
+    return lambda parent: {(new if key == old else key): value for key, value in parent.items()}
 
 
 def _constant(value: Any) -> Callable[[Any], Any]:
@@ -319,6 +337,8 @@ def quantifier_variants(pattern: str) -> Iterator[tuple[str, str]]:
         counts = [(low, "at the lower bound")]
         if low > 0:
             counts.append((low - 1, "one below the lower bound"))
+        if low > 1:
+            counts.append((0, "absent (a quantifier read as optional)"))
         if high is not None:
             counts += [(high, "at the upper bound"), (high + 1, "one above the upper bound")]
         for count, label in counts:
@@ -341,6 +361,13 @@ def near_misses(value: str) -> Iterator[tuple[str, str]]:
         for replacement in ("x", "Z", "0", "-", ":", " "):
             if value[pos] != replacement:
                 yield f"character {pos} changed to {replacement!r}", value[:pos] + replacement + value[pos + 1 :]
+    # one change in every tenth of the value, so literal parts (`detective` in an ARN) are hit
+    for pos in sorted(set(range(0, len(value), max(1, len(value) // 10))) - set(positions)):
+        replacement = "x" if value[pos] != "x" else "y"
+        yield f"character {pos} changed to {replacement!r}", value[:pos] + replacement + value[pos + 1 :]
+    letters = [i for i, ch in enumerate(value) if ch.isascii() and ch.isalpha()]
+    for pos in dict.fromkeys(letters[:1] + letters[-1:]):
+        yield f"only character {pos} in the other case", value[:pos] + value[pos].swapcase() + value[pos + 1 :]
     yield "a character added at the end", value + value[-1]
     yield "a character added at the start", value[0] + value
     yield "the last character removed", value[:-1]

@@ -19,6 +19,8 @@ MALFORMED_BODIES: tuple[tuple[str, bytes], ...] = (
     ("invalid UTF-8", b'{"\xff\xfe": 1}'),
     ("a NaN literal", b'{"a": NaN}'),
     ("single-quoted JSON", b"{'a': 1}"),
+    ("an array nested 200 levels deep (a recursive parser's stack)", b"[" * 200 + b"]" * 200),
+    ("an object nested 200 levels deep", b'{"a":' * 200 + b"1" + b"}" * 200),
 )
 
 OTHER_MEDIA_TYPES: tuple[str | None, ...] = (None, "text/plain", "application/x-www-form-urlencoded")
@@ -27,8 +29,9 @@ SIGNATURE_TRICKS: tuple[tuple[Auth, str], ...] = (
     (Auth.MISSING, "no Authorization header"),
     (Auth.WRONG_SIGNATURE, "a signature that does not match the request"),
     (Auth.UNKNOWN_KEY, "signed with an access key the target does not know"),
-    (Auth.EXPIRED, "signed 20 minutes before now (more than 15 minutes of skew)"),
-    (Auth.FUTURE, "signed 20 minutes after now (more than 15 minutes of skew)"),
+    (Auth.EXPIRED, "signed 16 minutes before now (more than 15 minutes of skew)"),
+    (Auth.FUTURE, "signed 16 minutes after now (more than 15 minutes of skew)"),
+    (Auth.WRONG_SERVICE, "signed correctly, but for another service (credential scope .../sts/aws4_request)"),
 )
 
 
@@ -56,6 +59,19 @@ def media_type_cases(operation: str, valid_body: Any) -> Iterator[Case]:
         )
 
 
+def null_member_cases(operation: str, body_with_optionals: Any, optional_members: list[str]) -> Iterator[Case]:
+    """A JSON null for each optional member: absent (accepted) or refused with 400, never 5xx
+    (SPEC section 2)."""
+    for name in optional_members:
+        yield Case(
+            operation=operation,
+            intent=Intent.TOLERATED,
+            origin="wire",
+            description=f"a JSON null for the optional member {name!r}: taken as absent, or 400; never 5xx",
+            body=Case.encode({**body_with_optionals, name: None}),
+        )
+
+
 def signature_cases(operation: str, valid_body: Any, invalid_body: Any) -> Iterator[Case]:
     for auth, label in SIGNATURE_TRICKS:
         yield Case(
@@ -80,7 +96,7 @@ def signature_cases(operation: str, valid_body: Any, invalid_body: Any) -> Itera
         operation=operation,
         intent=Intent.VALID,
         origin="auth",
-        description="a correct signature dated 10 minutes ago (within 15 minutes): accepted",
+        description="a correct signature dated 14 minutes ago (within 15 minutes): accepted",
         body=Case.encode(valid_body),
         auth=Auth.WITHIN_SKEW,
     )
