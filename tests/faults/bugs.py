@@ -39,7 +39,7 @@ from harness.mock.reply import Reply
 from harness.mock.scopes import CreateScope
 from harness.mock.state import Params, StateDefinition, Undo
 
-# --------------------------------------------------------------------------- request rewrites
+# --------------------------------------------------------------------------- crashes, limits, hangs
 
 
 def answering_malformed_with_500(object_bodies_only: bool) -> Before:
@@ -49,8 +49,9 @@ def answering_malformed_with_500(object_bodies_only: bool) -> Before:
         if not is_operation(request) or not request.body:
             return request
         document = request.json()
-        broken = document is None if not object_bodies_only else document is not None and not isinstance(document, dict)
-        if broken:
+        not_json = document is None
+        not_object = document is not None and not isinstance(document, dict)
+        if not_object if object_bodies_only else not_json:
             return json_answer(
                 500, {"message": "Internal error", "Message": "Internal error"}, error="InternalServerException"
             )
@@ -65,6 +66,25 @@ def crashing_on_long_tag_values(request: Request) -> Outcome:
     document = request.json()
     tags = document.get("tags") if is_operation(request, CREATE_SCOPE) and isinstance(document, dict) else None
     if isinstance(tags, dict) and any(isinstance(value, str) and len(value) > 255 for value in tags.values()):
+        return Answer(500, (("content-type", "text/plain; charset=utf-8"),), b"Internal Server Error")
+    return request
+
+
+def crashing_on_null_members(request: Request) -> Outcome:
+    """``body.get("tags", {})`` is ``None`` for ``"tags": null``, and the next line raises: 500."""
+    document = request.json()
+    if is_operation(request) and isinstance(document, dict) and None in document.values():
+        return Answer(500, (("content-type", "text/plain; charset=utf-8"),), b"Internal Server Error")
+    return request
+
+
+def crashing_on_deep_nesting(request: Request) -> Outcome:
+    """A recursive parser without a depth limit: deeply nested JSON exhausts the stack (500)."""
+    depth = deepest = 0
+    for byte in request.body:
+        depth += (byte in b"[{") - (byte in b"]}")
+        deepest = max(deepest, depth)
+    if is_operation(request) and deepest > 100:
         return Answer(500, (("content-type", "text/plain; charset=utf-8"),), b"Internal Server Error")
     return request
 
@@ -97,23 +117,25 @@ def hanging_on_large_tag_maps(request: Request) -> Outcome:
 
 
 def flooding_array_bodies(request: Request, answer: Answer) -> Final:
+    """A debug dump sent for array bodies: a 50 MB answer."""
     if is_operation(request) and request.body.startswith(b"["):
         return Flood(size=50 * 1024 * 1024)
     return answer
 
 
-def signing_unsigned(resigner_of: Callable[[], Resigner]) -> Before:
-    def before(request: Request) -> Outcome:
-        if is_operation(request) and not request.header("authorization"):
-            return resigner_of().sign(request, request.body)
-        return request
-
-    return before
+# --------------------------------------------------------------------------- authentication
 
 
 def unsigned_accepted(credentials: Credentials) -> ASGIApp:
+    """A request without an Authorization header skips verification (an "anonymous" path)."""
     resigner = Resigner(credentials=credentials, contracts=contracts())
-    return Faulty(create_app(credentials=credentials), before=signing_unsigned(lambda: resigner))
+
+    def before(request: Request) -> Outcome:
+        if is_operation(request) and not request.header("authorization"):
+            return resigner.sign(request, request.body)
+        return request
+
+    return Faulty(create_app(credentials=credentials), before=before)
 
 
 def signature_not_compared(credentials: Credentials) -> ASGIApp:
@@ -122,8 +144,22 @@ def signature_not_compared(credentials: Credentials) -> ASGIApp:
 
     def before(request: Request) -> Outcome:
         auth = request.header("authorization") or ""
-        fresh = abs(_request_time(request) - time.time()) < 14 * 60
+        fresh = abs(request_time(request) - time.time()) < 14 * 60
         if is_operation(request) and f"Credential={credentials[0]}/" in auth and fresh:
+            return resigner.sign(request, request.body)
+        return request
+
+    return Faulty(create_app(credentials=credentials), before=before)
+
+
+def skew_limit_19_minutes(credentials: Credentials) -> ASGIApp:
+    """A skew limit of 19 minutes instead of 15: a request signed 16 to 19 minutes ago passes."""
+    resigner = Resigner(credentials=credentials, contracts=contracts())
+
+    def before(request: Request) -> Outcome:
+        dated = request_time(request)
+        late = 15 * 60 < abs(time.time() - dated) <= 19 * 60
+        if is_operation(request) and late and resigner.correctly_signed(request, now=lambda: dated):
             return resigner.sign(request, request.body)
         return request
 
@@ -145,7 +181,33 @@ def credential_scope_service_unchecked(credentials: Credentials) -> ASGIApp:
     return Faulty(create_app(credentials=credentials), before=before)
 
 
+# --------------------------------------------------------------------------- statuses without a state
+
+
+def targets_quota(credentials: Credentials) -> ASGIApp:
+    """An account quota of 99 targets per scope, answered as a quota error: 100 targets get 402."""
+    resigner = Resigner(credentials=credentials, contracts=contracts())
+    validator = contracts()[CREATE_SCOPE].request_validator
+
+    def before(request: Request) -> Outcome:
+        document = request.json()
+        targets = (
+            document.get("targets") if is_operation(request, CREATE_SCOPE) and isinstance(document, dict) else None
+        )
+        large = isinstance(targets, list) and len(targets) > 99
+        if large and validator.is_valid(document) and resigner.correctly_signed(request):
+            message = "The scope has more targets than the account's quota of 99."
+            return json_answer(402, {"message": message}, error="ServiceQuotaExceededException")
+        return request
+
+    return Faulty(create_app(credentials=credentials), before=before)
+
+
+# --------------------------------------------------------------------------- controls
+
+
 def other_media_types_read_as_json(credentials: Credentials) -> ASGIApp:
+    """SPEC 3 allows it: a correctly signed body with another Content-Type is read as JSON."""
     resigner = Resigner(credentials=credentials, contracts=contracts())
 
     def before(request: Request) -> Outcome:
@@ -157,13 +219,23 @@ def other_media_types_read_as_json(credentials: Credentials) -> ASGIApp:
     return Faulty(create_app(credentials=credentials), before=before)
 
 
+def refusing_null_members(request: Request) -> Outcome:
+    """SPEC 2 allows it: a JSON null for a member is refused with 400 rather than read as absent."""
+    document = request.json()
+    if is_operation(request) and isinstance(document, dict) and None in document.values():
+        message = "1 validation error detected: a member is null"
+        return json_answer(400, {"message": message, "Message": message}, error="ValidationException")
+    return request
+
+
 # --------------------------------------------------------------------------- clocks
 
 
 _REQUEST_TIME: contextvars.ContextVar[float | None] = contextvars.ContextVar("request_time", default=None)
 
 
-def _request_time(request: Request) -> float:
+def request_time(request: Request) -> float:
+    """When the request says it was signed (``X-Amz-Date``); now when it says nothing readable."""
     try:
         return float(timegm(time.strptime(request.header("x-amz-date") or "", "%Y%m%dT%H%M%SZ")))
     except ValueError:
@@ -171,7 +243,7 @@ def _request_time(request: Request) -> float:
 
 
 def noting_request_time(request: Request) -> Outcome:
-    _REQUEST_TIME.set(_request_time(request))
+    _REQUEST_TIME.set(request_time(request))
     return request
 
 

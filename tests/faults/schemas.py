@@ -112,11 +112,6 @@ def python_search(pattern: str, text: str) -> bool:
     return re.search(pattern, text) is not None
 
 
-def python_ascii(pattern: str, text: str) -> bool:
-    """``re.search`` with ``re.ASCII``: the classes are right, ``$`` still is not."""
-    return re.search(pattern, text, re.ASCII) is not None
-
-
 def python_digits_fixed(pattern: str, text: str) -> bool:
     """``\\d`` written as ``[0-9]`` and ``$`` as ``\\Z``: only ``\\w`` is left Unicode-aware."""
     return re.search(_dollar_as_z(_ascii_digits(pattern)), text) is not None

@@ -15,6 +15,7 @@ import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from faults import bugs
 from faults.building import (
@@ -41,18 +42,19 @@ from faults.building import (
     with_contract,
     wrapped,
 )
+from faults.client import Client, Witness
 from faults.middleware import Answer, CutShort
 from faults.schemas import (
     edited,
     length_keywords,
     pattern_keyword,
-    python_ascii,
     python_digits_fixed,
     python_for,
     python_search,
     setting,
     utf16_units,
 )
+from harness.aws import AUTH_ERROR_NAMES
 from harness.contract import Contract
 
 
@@ -77,6 +79,7 @@ class Variant:
     caught_by: tuple[Finding, ...] = ()  # any one of them is enough; empty: a control
     warning: str | None = None  # a control: the warning the run must show
     missed: str = ""  # the harness is known to miss this bug: why
+    witness: Witness | None = None  # for a missed bug: a request that shows it is real
     timeout: float = 5.0  # per request
 
     @property
@@ -107,6 +110,41 @@ def _invalid(rule: str) -> tuple[Finding, ...]:
 
 def _refused(rule: str) -> tuple[Finding, ...]:
     return (Finding("valid_accepted", rule),)
+
+
+# what the witnesses send
+TARGET = {
+    "region": "us-east-1",
+    "targetIdentifier": {"targetId": {"accountId": "123456789012"}, "targetType": "ACCOUNT"},
+}
+GRAPH = "arn:aws:detective:us-east-1:111122223333:graph:027c7c4610ea4aacaf0b883093cab899"
+MEMBER = "444455556666"
+TOKEN_VALUE = "5f0e4c2a-9b1d-4e8f-a3c7-1d2e3f4a5b6c"
+
+
+def member(graph: str = GRAPH, account: Any = MEMBER) -> dict[str, Any]:
+    return {"GraphArn": graph, "AccountId": account}
+
+
+def sends(operation: str, document: Any, **options: Any) -> Callable[[Client], int]:
+    return lambda client: client.call(operation, document, **options)
+
+
+def enrolled_elsewhere(client: Client) -> int:
+    """A graph that exists, with another member: the account asked for is not in it."""
+    client.state("graph has member", {"GraphArn": GRAPH, "AccountId": "111111111111", "Status": "ENABLED"})
+    return client.call(START_MONITORING, member())
+
+
+def retried_at_quota(client: Client) -> int:
+    """A scope made with a token, the quota reached, the same request retried."""
+    document = {"targets": [TARGET], "clientToken": TOKEN_VALUE}
+    client.call(CREATE_SCOPE, document)
+    client.state("scope quota reached")
+    return client.call(CREATE_SCOPE, document)
+
+
+LARGEST_TAGS = {f"{i:03d}{'k' * 125}": "v" * 256 for i in range(200)}
 
 
 def suffixed(suffix: str) -> Callable[[Answer], Answer]:
@@ -162,8 +200,8 @@ VARIANTS: tuple[Variant, ...] = (
             schema(CREATE_SCOPE, TAG_KEY, maxLength=129), CREATE_SCOPE, _invalid("tags.key.length")),
     Variant("tag-value-257-accepted", OFF_BY_ONE, "a 257-character tag value is accepted",
             schema(CREATE_SCOPE, TAG_VALUE, maxLength=257), CREATE_SCOPE, _invalid("tags.value.length")),
-    Variant("tag-value-empty-refused", OFF_BY_ONE, "an empty tag value is refused (minLength 1)",
-            schema(CREATE_SCOPE, TAG_VALUE, minLength=1), CREATE_SCOPE, _refused("tags.value.length")),
+    Variant("tag-key-128-refused", OFF_BY_ONE, "a 128-character tag key is refused (maxLength 127)",
+            schema(CREATE_SCOPE, TAG_KEY, maxLength=127), CREATE_SCOPE, _refused("tags.key.length")),
     Variant("account-13-digits-accepted", OFF_BY_ONE, "accountId accepts 13 digits ([0-9]{12,13})",
             schema(CREATE_SCOPE, ACCOUNT, maxLength=13, pattern="^[0-9]{12,13}$"), CREATE_SCOPE,
             (*_invalid("accountId.length"), *_invalid("accountId.pattern"))),
@@ -180,35 +218,24 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("graph-region-21-accepted", PATTERN, "GraphArn's region part accepts 21 characters",
             schema(START_MONITORING, GRAPH_ARN, pattern=ARN.replace("{2,20}", "{2,21}")), START_MONITORING,
             _invalid("GraphArn.pattern")),
-    Variant("graph-account-11-accepted", PATTERN, "GraphArn's account part accepts 11 digits",
-            schema(START_MONITORING, GRAPH_ARN, pattern=ARN.replace(r"\d{12}?", r"\d{11,12}?")),
-            START_MONITORING, _invalid("GraphArn.pattern")),
     Variant("graph-arn-unanchored", PATTERN, "GraphArn's pattern lost its ^ and $ (anything around it passes)",
             schema(START_MONITORING, GRAPH_ARN, pattern=ARN[1:-1]), START_MONITORING,
             _invalid("GraphArn.pattern")),
     Variant("graph-id-upper-case-accepted", PATTERN, "GraphArn's graph id accepts upper-case hex ([a-fA-F\\d])",
             schema(START_MONITORING, GRAPH_ARN, pattern=ARN.replace(r"[abcdef\d]", r"[a-fA-F\d]")),
             START_MONITORING, _invalid("GraphArn.pattern"),
-            missed=("near misses change one character only at positions 0, middle and last, to x, Z, 0, -, : or a "
-                    "space, and flip the case of the whole value (which breaks the literal `arn:aws`, `detective` "
-                    "and `graph` parts, so the probe is refused for another reason); no probe puts an upper-case "
-                    "hex letter A-F into the graph id")),
+            witness=Witness(400, 404, sends(START_MONITORING, member(GRAPH.replace("027c7c4610ea", "027C7C4610EA"))))),
     Variant("graph-service-unchecked", PATTERN, "GraphArn's service part is any word, not `detective`",
             schema(START_MONITORING, GRAPH_ARN, pattern=ARN.replace("detective", "[a-z]+")), START_MONITORING,
             _invalid("GraphArn.pattern"),
-            missed=("no near miss touches the literal `detective` (changes are at positions 0, middle and last "
-                    "only, and the middle falls in the account or id part); another service is never sent")),
+            witness=Witness(400, 404, sends(START_MONITORING, member(GRAPH.replace("detective", "guardduty"))))),
     Variant("graph-parts-optional", PATTERN, "GraphArn's `{12}?` read as optional: an empty account part passes",
             schema(START_MONITORING, GRAPH_ARN, pattern=ARN.replace(r"\d{12}?", r"(?:\d{12})?")),
             START_MONITORING, _invalid("GraphArn.pattern"),
-            missed=("quantifier probes try one below and one above each bound (11 and 13 digits for `\\d{12}?`), "
-                    "never zero repetitions, so reading `{12}?` as optional is not caught")),
+            witness=Witness(400, 404, sends(START_MONITORING, member(GRAPH.replace(":111122223333:", "::"))))),
     # ------------------------------------------------------------ regex dialects
     Variant("graph-arn-python-re", REGEX_DIALECT, "patterns matched by re.search: Unicode \\d and \\w, $ before \\n",
             semantics(START_MONITORING, pattern=pattern_keyword(python_search)), START_MONITORING,
-            _invalid("GraphArn.pattern")),
-    Variant("python-re-dollar", REGEX_DIALECT, "re.search with re.ASCII: only `$` matching before a final newline",
-            semantics(START_MONITORING, pattern=pattern_keyword(python_ascii)), START_MONITORING,
             _invalid("GraphArn.pattern")),
     Variant("python-re-unicode-word", REGEX_DIALECT, "\\d and $ fixed by hand, \\w left Unicode-aware",
             semantics(START_MONITORING, pattern=pattern_keyword(python_digits_fixed)), START_MONITORING,
@@ -249,17 +276,19 @@ VARIANTS: tuple[Variant, ...] = (
             (*_invalid("region.type"), *_invalid("tags.value.type"))),
     Variant("member-numbers-coerced", NORMALISED, "StartMonitoringMember coerces numbers: AccountId 444455556666",
             rewriting(bugs.numbers_as_strings), START_MONITORING, _invalid("AccountId.type"),
-            missed=("wrong-type probes for strings are 12345, true, [\"text\"] and {\"text\": \"text\"}; coerced to "
-                    "strings they still break AccountId's length and pattern, so coercion is refused for another "
-                    "reason; the number 444455556666 (valid once coerced) is never sent")),
+            missed=("the coercible-number probe (`_type` in generation/boundaries.py) is made only from a drawn "
+                    "sample without a leading zero; AccountId's sample is '018684833969', so no number is sent, and "
+                    "12345 or true, coerced, still break AccountId's length and pattern"),
+            witness=Witness(400, 404, sends(START_MONITORING, member(account=int(MEMBER))))),
     Variant("null-items-dropped", NORMALISED, "null items of targets are dropped: [null, target] passes",
             rewriting(bugs.without_null_items), CREATE_SCOPE, (Finding("invalid_rejected"),),
-            missed=("no probe or mutation puts a JSON null into an array (WRONG_TYPES and the random junk have "
-                    "no null), so `targets: [null, target]` is never sent")),
+            missed=("the null-item probe replaces the only item (`targets: [null]`); dropping the null leaves an "
+                    "empty array, refused for minItems, so the probe is refused for another reason; "
+                    "`[null, target]` (a null beside a valid item) is never sent"),
+            witness=Witness(400, 200, sends(CREATE_SCOPE, {"targets": [None, TARGET]}))),
     Variant("member-names-any-case", NORMALISED, "members bound case-insensitively: `Targets` taken for `targets`",
             rewriting(bugs.member_names_case_insensitive), CREATE_SCOPE, (Finding("invalid_rejected"),),
-            missed=("no probe renames a documented member in another case (`Targets`); the required-member "
-                    "probe only removes it, which a case-insensitive binder refuses too")),
+            witness=Witness(400, 200, sends(CREATE_SCOPE, {"Targets": [TARGET]}))),
     # ------------------------------------------------------------ malformed input crashes
     Variant("malformed-json-500", WIRE, "a body that is not JSON gets 500",
             wrapped(before=bugs.answering_malformed_with_500(object_bodies_only=False)), CREATE_SCOPE,
@@ -269,6 +298,19 @@ VARIANTS: tuple[Variant, ...] = (
             (Finding("invalid_rejected"),)),
     Variant("long-tag-value-crash", WIRE, "a 256-character tag value overflows a 255-character column: 500",
             wrapped(before=bugs.crashing_on_long_tag_values), CREATE_SCOPE, _refused("tags.value.length")),
+    Variant("null-member-crash", WIRE, "a JSON null for an optional member crashes the handler: 500",
+            wrapped(before=bugs.crashing_on_null_members), CREATE_SCOPE,
+            (Finding("null_member_tolerated"), Finding("valid_accepted")),
+            witness=Witness(200, 500, sends(CREATE_SCOPE, {"targets": [TARGET], "tags": None}))),
+    Variant("deep-nesting-crash", WIRE, "JSON nested deeper than 100 levels exhausts a recursive parser: 500",
+            wrapped(before=bugs.crashing_on_deep_nesting), START_MONITORING, (Finding("invalid_rejected"),),
+            witness=Witness(400, 500, sends(START_MONITORING, b"[" * 200 + b"]" * 200))),
+    Variant("body-limit-64k", WIRE, "bodies over 64 KiB get 413 (a WAF's inspection limit)",
+            bugs.body_limit(64 * 1024), CREATE_SCOPE, (Finding("status_documented"),),
+            missed=("the largest valid body sent is about 10 KB (100 minimal targets); valid CreateScope bodies "
+                    "reach hundreds of KB (200 tags of 128-character keys and 256-character values, long "
+                    "regions), so a body limit between the two passes"),
+            witness=Witness(200, 413, sends(CREATE_SCOPE, {"targets": [TARGET], "tags": LARGEST_TAGS}))),
     Variant("body-limit-8k", WIRE, "bodies over 8 KiB get 413 (100 targets do not fit)",
             bugs.body_limit(8 * 1024), CREATE_SCOPE, (Finding("status_documented"),)),
     Variant("validation-422", WIRE, "validation errors answered 422, a framework default",
@@ -288,10 +330,18 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("clock-10-minutes-fast", AUTH, "the server's clock runs 10 minutes fast",
             clocked(lambda: time.time() + 600), START_MONITORING,
             (Finding("valid_accepted"), Finding("unauthenticated_rejected"))),
+    Variant("skew-limit-19-minutes", AUTH, "the skew limit is 19 minutes, not 15",
+            bugs.skew_limit_19_minutes, START_MONITORING, (Finding("unauthenticated_rejected"),),
+            witness=Witness(403, 404, sends(START_MONITORING, member(), signed_ago=17 * 60))),
     Variant("credential-scope-service-unchecked", AUTH, "a request signed for another service is accepted",
             bugs.credential_scope_service_unchecked, START_MONITORING, (Finding("unauthenticated_rejected"),),
-            missed=("signature cases are signed with the operation's own signing name or an unknown key; no "
-                    "request is correctly signed for another service")),
+            witness=Witness(403, 404, sends(START_MONITORING, member(), service="networkflowmonitor"))),
+    Variant("signature-error-named-s3-style", AUTH, "a bad signature named SignatureDoesNotMatch (S3's name)",
+            on_answers(errors_named("InvalidSignatureException"), renamed("SignatureDoesNotMatch")),
+            CREATE_SCOPE, (Finding("error_named"),)),
+    Variant("auth-errors-with-service-casing", AUTH, "authentication errors carry Detective's `Message`",
+            on_answers(errors_named(*AUTH_ERROR_NAMES), body_changed(message_member_renamed("message", "Message"))),
+            START_MONITORING, (Finding("body_matches_contract"),)),
     Variant("validation-before-authentication", AUTH, "an unsigned invalid body gets 400, not 403",
             wrapped(before=bugs.validating_before_authenticating), None, (Finding("unauthenticated_rejected"),)),
     # ------------------------------------------------------------ success bodies
@@ -339,9 +389,12 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("throttled-503", STATE, "throttled answers 503, not 429",
             on_answers(errors_named("ThrottlingException"), restatused(503)), CREATE_SCOPE,
             (Finding("scenario_outcome"), Finding("status_documented"))),
-    Variant("member-limit-409", STATE, "graph member limit answers 409, not 402",
-            on_answers(errors_named("ServiceQuotaExceededException"), restatused(409)), START_MONITORING,
-            (Finding("scenario_outcome"), Finding("error_named"))),
+    Variant("targets-quota-402", STATE, "100 targets, a valid request, get 402 (a quota of 99 targets)",
+            bugs.targets_quota, CREATE_SCOPE, _refused("targets.items"),
+            missed=("`valid_accepted` refuses only 400 and 5xx for valid input; another documented error status "
+                    "(402, 403, 409, 429) on a valid request with no provider state set passes, although SPEC 5 "
+                    "makes those statuses depend on a state"),
+            witness=Witness(200, 402, sends(CREATE_SCOPE, {"targets": [TARGET] * 100}))),
     Variant("member-limit-ignored", STATE, "the member limit state does not fill the graph",
             wrapped(before=bugs.member_limit_as_plain_member), START_MONITORING, (Finding("scenario_outcome"),)),
     Variant("access-denied-ignored", STATE, "the access denied state changes nothing",
@@ -361,7 +414,8 @@ VARIANTS: tuple[Variant, ...] = (
             (Finding("scenario_outcome"),),
             missed=("the only 404 scenario (`unknown graph`) sets up no graph; no scenario asks for an account "
                     "that is not a member of a graph that exists (SPEC 5: 'a graph, or a member of it, that does "
-                    "not exist gets 404')")),
+                    "not exist gets 404')"),
+            witness=Witness(404, 200, enrolled_elsewhere)),
     Variant("teardown-does-nothing", STATE, "provider-state teardowns are accepted but undo nothing",
             wrapped(before=bugs.ignoring_teardowns), CREATE_SCOPE, (Finding("scenario_outcome"),)),
     # ------------------------------------------------------------ idempotency
@@ -373,11 +427,12 @@ VARIANTS: tuple[Variant, ...] = (
             handler(CREATE_SCOPE, bugs.QuotaBeforeIdempotency), CREATE_SCOPE, (Finding("scenario_outcome"),),
             missed=("the `scope quota reached` scenario sends only a new clientToken; a retry of a token that "
                     "already made a scope is never sent while the quota is reached (it must get 200 with the "
-                    "recorded answer: the state refuses 'a new clientToken, or none')")),
+                    "recorded answer: the state refuses 'a new clientToken, or none')"),
+            witness=Witness(200, 402, retried_at_quota)),
     # ------------------------------------------------------------ broken transport
     Variant("hangs-on-large-tag-maps", BROKEN, "200 tags or more: no answer at all",
             wrapped(before=bugs.hanging_on_large_tag_maps), CREATE_SCOPE, (Finding("target_answers"),),
-            timeout=1.0),
+            timeout=0.5),
     Variant("floods-array-bodies", BROKEN, "a JSON array body gets a 50 MB answer",
             wrapped(after=bugs.flooding_array_bodies), START_MONITORING, (Finding("target_answers"),)),
     Variant("conflicts-cut-short", BROKEN, "409 answers are cut short (Content-Length larger than the body)",
@@ -399,6 +454,8 @@ VARIANTS: tuple[Variant, ...] = (
             on_answers(errors_named("SerializationException"), renamed("ValidationException")), START_MONITORING),
     Variant("unknown-members-rejected", CONTROL, "members the contract does not name are rejected with 400",
             with_contract(CREATE_SCOPE, closed(f"{CS}/CreateScopeRequest", f"{CS}/TargetResource")), CREATE_SCOPE),
+    Variant("null-members-refused", CONTROL, "a JSON null for a member is refused with 400, not read as absent",
+            wrapped(before=bugs.refusing_null_members), CREATE_SCOPE),
     Variant("enabled-member-409", CONTROL, "enabling an ENABLED member again gets 409",
             handler(START_MONITORING, bugs.EnabledMembersConflict), START_MONITORING),
     Variant("errors-as-text-plain", CONTROL, "JSON error bodies labelled text/plain (a warning only)",
