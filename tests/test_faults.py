@@ -7,6 +7,8 @@ nonconformant and name the failure the bug causes (the check, and the rule when 
 stake).  Controls behave in ways SPEC section 3 allows; a failure reported against one is a
 false alarm.  Variants the harness is known to miss are expected failures (strict): when the
 engine learns to catch one, its test fails as XPASS and the variant moves to the caught list.
+Each names a witness, a request that shows the bug is real (variants that were missed once
+keep theirs).
 """
 
 from __future__ import annotations
@@ -17,7 +19,21 @@ from operator import attrgetter
 from typing import Any
 
 import pytest
-from faults import CAUGHT, CONTROLS, MISSED, VARIANTS, RememberedProbes, Variant, failure_groups, reported, run_against
+from faults import (
+    CAUGHT,
+    CONTROLS,
+    MISSED,
+    VARIANTS,
+    Loopback,
+    RememberedProbes,
+    Variant,
+    failure_groups,
+    loopback,
+    reported,
+    run_against,
+    served,
+)
+from faults.building import correct
 
 from harness import engine
 
@@ -35,13 +51,20 @@ def probes_computed_once() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="module")
+def server() -> Iterator[Loopback]:
+    """One loopback server; each test puts its variant on stage."""
+    with loopback() as shared:
+        yield shared
+
+
 def reported_failures(document: dict[str, Any]) -> str:
     found = sorted({f"{g['check']}[{g['rule']}]: {g['message'][:120]}" for g in failure_groups(document)})
     return "\n  ".join(found) or "(none)"
 
 
-def assert_caught(variant: Variant) -> None:
-    document = run_against(variant, seed=SEED, max_examples=MAX_EXAMPLES)
+def assert_caught(variant: Variant, server: Loopback) -> None:
+    document = run_against(variant, seed=SEED, max_examples=MAX_EXAMPLES, on=server)
     expected = " or ".join(str(f) for f in variant.caught_by)
     assert document["verdict"] == "nonconformant", f"{variant.bug}: the run was conformant (expected {expected})"
     assert any(reported(document, finding) for finding in variant.caught_by), (
@@ -50,13 +73,13 @@ def assert_caught(variant: Variant) -> None:
 
 
 @pytest.mark.parametrize("variant", CAUGHT, ids=by_id)
-def test_the_harness_reports_the_bug(variant: Variant) -> None:
-    assert_caught(variant)
+def test_the_harness_reports_the_bug(variant: Variant, server: Loopback) -> None:
+    assert_caught(variant, server)
 
 
 @pytest.mark.parametrize("variant", CONTROLS, ids=by_id)
-def test_behaviour_spec_allows_is_not_reported(variant: Variant) -> None:
-    document = run_against(variant, seed=SEED, max_examples=MAX_EXAMPLES)
+def test_behaviour_spec_allows_is_not_reported(variant: Variant, server: Loopback) -> None:
+    document = run_against(variant, seed=SEED, max_examples=MAX_EXAMPLES, on=server)
     assert document["verdict"] == "conformant", f"{variant.bug}: false alarm:\n  {reported_failures(document)}"
     if variant.warning is not None:
         warned = {group["check"] for group in failure_groups(document, severity="warnings")}
@@ -68,8 +91,23 @@ def test_behaviour_spec_allows_is_not_reported(variant: Variant) -> None:
     [pytest.param(v, marks=pytest.mark.xfail(strict=True, reason=v.missed)) for v in MISSED],
     ids=by_id,
 )
-def test_known_gaps_of_the_harness(variant: Variant) -> None:
-    assert_caught(variant)
+def test_known_gaps_of_the_harness(variant: Variant, server: Loopback) -> None:
+    assert_caught(variant, server)
+
+
+def test_each_known_gap_names_a_witness() -> None:
+    assert [v.id for v in MISSED if v.witness is None] == []
+
+
+@pytest.mark.parametrize("variant", [v for v in VARIANTS if v.witness is not None], ids=by_id)
+def test_each_witnessed_bug_is_real(variant: Variant, server: Loopback) -> None:
+    """The request that shows the bug gets one answer from the correct mock, another from the variant."""
+    witness = variant.witness
+    assert witness is not None
+    with served(correct(), on=server) as reference:
+        assert witness.send(reference) == witness.correct
+    with served(variant.build, on=server) as faulty:
+        assert witness.send(faulty) == witness.faulty
 
 
 def test_the_catalogue_spans_many_classes_of_bug() -> None:

@@ -1,16 +1,21 @@
 """Faulty variants of the reference mock, and running the harness against one.
 
 :data:`faults.variants.VARIANTS` lists them; :func:`run_against` serves a variant on a free
-loopback port and returns the harness' results document for it.  :class:`RememberedProbes`
-stands in for the engine's ``BoundaryProbes`` when many runs share the same contracts.
+loopback port and returns the harness' results document for it.  Many runs share one server
+(:func:`stage`), and :class:`RememberedProbes` stands in for the engine's ``BoundaryProbes``
+when many runs share the same contracts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from faults.building import contracts
+from faults.building import Builder, contracts
+from faults.client import Client
+from faults.middleware import Stage
 from faults.variants import CAUGHT, CONTROLS, MISSED, VARIANTS, Finding, Variant
 from harness.aws import SigningKey
 from harness.contract import Contract
@@ -24,23 +29,56 @@ REGION = "us-east-1"
 STATES_PATH = "/_harness/provider-states"
 
 
-def run_against(variant: Variant, *, seed: int = 0, max_examples: int = 10) -> dict[str, Any]:
-    """The results document of a run against ``variant``, with provider states."""
-    app = variant.build(CREDENTIALS)
+@dataclass(frozen=True)
+class Loopback:
+    """A server on a free loopback port, serving whatever is on its stage."""
+
+    url: str
+    stage: Stage
+
+
+@contextmanager
+def loopback() -> Iterator[Loopback]:
+    stage = Stage()
+    with serve_in_thread(stage) as url:
+        yield Loopback(url, stage)
+
+
+def run_against(
+    variant: Variant, *, seed: int = 0, max_examples: int = 10, on: Loopback | None = None
+) -> dict[str, Any]:
+    """The results document of a run against ``variant``, with provider states (served ``on``
+    a shared server, else on its own)."""
+    if on is None:
+        with loopback() as own:
+            return run_against(variant, seed=seed, max_examples=max_examples, on=own)
+    on.stage.app = variant.build(CREDENTIALS)
     chosen = [c for c in contracts().values() if variant.operation in (None, c.id)]
     transport = HttpTransport(timeout=variant.timeout)
+    options = RunOptions(
+        base_url=on.url,
+        key=SigningKey(CREDENTIALS[0], CREDENTIALS[1], REGION),
+        provider_states=on.url + STATES_PATH,
+        seed=seed,
+        max_examples=max_examples,
+    )
     try:
-        with serve_in_thread(app) as url:
-            options = RunOptions(
-                base_url=url,
-                key=SigningKey(CREDENTIALS[0], CREDENTIALS[1], REGION),
-                provider_states=url + STATES_PATH,
-                seed=seed,
-                max_examples=max_examples,
-            )
-            return Engine(contracts=chosen, transport=transport, options=options).run()
+        return Engine(contracts=chosen, transport=transport, options=options).run()
     finally:
         transport.close()
+        on.stage.app = None
+
+
+@contextmanager
+def served(build: Builder, *, on: Loopback) -> Iterator[Client]:
+    """The app ``build`` makes, on stage ``on``, and a signed client for it."""
+    on.stage.app = build(CREDENTIALS)
+    client = Client(on.url, credentials=CREDENTIALS, contracts=contracts())
+    try:
+        yield client
+    finally:
+        client.close()
+        on.stage.app = None
 
 
 class RememberedProbes:
@@ -82,9 +120,12 @@ __all__ = [
     "MISSED",
     "VARIANTS",
     "Finding",
+    "Loopback",
     "RememberedProbes",
     "Variant",
     "failure_groups",
+    "loopback",
     "reported",
     "run_against",
+    "served",
 ]

@@ -252,6 +252,31 @@ async def _start(send: Send, status: int, headers: Iterable[tuple[str, str]], le
     await send({"type": "http.response.start", "status": status, "headers": raw})
 
 
+# --------------------------------------------------------------------------- one server, many apps
+
+
+class Stage:
+    """An ASGI app that hands each request to whichever app is on stage now.
+
+    One uvicorn server can then serve variant after variant: starting and stopping a server
+    costs more than a short run of the harness.
+    """
+
+    def __init__(self) -> None:
+        self.app: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            while (await receive())["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        if self.app is None:
+            await _send(send, json_answer(503, {"message": "no app on stage"}))
+            return
+        await self.app(scope, receive, send)
+
+
 # --------------------------------------------------------------------------- signing again
 
 
@@ -268,15 +293,18 @@ class Resigner:
         self.verifier = Verifier(credentials={credentials[0]: credentials[1]})
         self.services = {c.path: c.signing_name for c in contracts.values()}
 
-    def correctly_signed(self, request: Request, *, service: str | None = None) -> bool:
-        """Whether the correct mock would take ``request``'s signature (for ``service``:
-        another service than the path's)."""
+    def correctly_signed(
+        self, request: Request, *, service: str | None = None, now: Callable[[], float] | None = None
+    ) -> bool:
+        """Whether the correct mock would take ``request``'s signature: for ``service`` (another
+        service than the path's), with its clock at ``now()`` (another time)."""
         service = service or self.services.get(request.path)
         if service is None:
             return False
+        verifier = self.verifier if now is None else Verifier(credentials=dict([self.credentials]), clock=now)
         try:
-            auth = self.verifier.check_headers(dict(request.headers), service=service)
-            self.verifier.verify(
+            auth = verifier.check_headers(dict(request.headers), service=service)
+            verifier.verify(
                 auth,
                 method=request.method,
                 raw_path=request.path,
