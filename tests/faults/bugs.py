@@ -11,6 +11,7 @@ import dataclasses
 import json
 import time
 import unicodedata
+import uuid
 from calendar import timegm
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -297,6 +298,100 @@ def member_limit_as_plain_member(request: Request) -> Outcome:
     return dataclasses.replace(request, body=body)
 
 
+def teardowns_without_params(request: Request) -> Outcome:
+    """A teardown forgets its params, so it undoes every setup of its state, not only its own."""
+    document = request.json() if request.is_state_change else None
+    if isinstance(document, dict) and document.get("action") == "teardown" and document.get("params"):
+        return dataclasses.replace(request, body=json.dumps({**document, "params": {}}).encode())
+    return request
+
+
+class StateWatch:
+    """Counts the setups of one provider state still in effect, as the requests go by."""
+
+    def __init__(self, state: str) -> None:
+        self.state = state
+        self.active = 0
+
+    def note(self, request: Request) -> None:
+        found = _state(request)
+        if found == ("setup", self.state):
+            self.active += 1
+        elif found == ("teardown", self.state):
+            self.active = 0
+
+
+def access_denied_everywhere(credentials: Credentials) -> ASGIApp:
+    """`access denied` is one flag for the whole service: set for one operation, it denies all."""
+    resigner = Resigner(credentials=credentials, contracts=contracts())
+    watch = StateWatch("access denied")
+
+    def before(request: Request) -> Outcome:
+        watch.note(request)
+        operation = operation_at(request.path)
+        if operation is None or not watch.active or not resigner.correctly_signed(request):
+            return request
+        document = request.json()
+        if not contracts()[operation].request_validator.is_valid(document):
+            return request
+        member = contracts()[operation].error_message_member
+        return json_answer(403, {member: "Access denied."}, error="AccessDeniedException")
+
+    return Faulty(create_app(credentials=credentials), before=before)
+
+
+def quota_only_with_token(credentials: Credentials) -> ASGIApp:
+    """The quota is checked on the path that records tokens: a request without one makes a scope."""
+    resigner = Resigner(credentials=credentials, contracts=contracts())
+    watch = StateWatch("scope quota reached")
+    validator = contracts()[CREATE_SCOPE].request_validator
+
+    def before(request: Request) -> Outcome:
+        watch.note(request)
+        document = request.json()
+        tokenless = isinstance(document, dict) and document.get("clientToken") is None
+        if not (is_operation(request, CREATE_SCOPE) and watch.active and tokenless and validator.is_valid(document)):
+            return request
+        if not resigner.correctly_signed(request):
+            return request
+        scope_id = str(uuid.uuid4())
+        arn = f"arn:aws:networkflowmonitor:us-east-1:123456789012:scope/{scope_id}"
+        return json_answer(200, {"scopeId": scope_id, "status": "SUCCEEDED", "scopeArn": arn})
+
+    return Faulty(create_app(credentials=credentials), before=before)
+
+
+def idempotency_by_raw_bytes(credentials: Credentials) -> ASGIApp:
+    """Retries are compared byte for byte: the same document re-serialised is a conflict (409)."""
+    resigner = Resigner(credentials=credentials, contracts=contracts())
+    validator = contracts()[CREATE_SCOPE].request_validator
+    first_bodies: dict[str, bytes] = {}
+
+    def before(request: Request) -> Outcome:
+        document = request.json()
+        token = document.get("clientToken") if isinstance(document, dict) else None
+        if not (is_operation(request, CREATE_SCOPE) and isinstance(token, str) and validator.is_valid(document)):
+            return request
+        if not resigner.correctly_signed(request):
+            return request
+        first = first_bodies.setdefault(token, request.body)
+        if first != request.body:
+            message = f"clientToken {token} was already used with a different request body."
+            return json_answer(409, {"message": message}, error="ConflictException")
+        return request
+
+    return Faulty(create_app(credentials=credentials), before=before)
+
+
+def refusing_surrogate_escapes(request: Request) -> Outcome:
+    """A JSON reader that refuses escaped UTF-16 surrogates, even as a valid pair (\\ud83d\\ude00)."""
+    lowered = request.body.lower()
+    if is_operation(request) and (b"\\ud8" in lowered or b"\\udb" in lowered):
+        message = "Invalid escape sequence in JSON string."
+        return json_answer(400, {"message": message, "Message": message}, error="SerializationException")
+    return request
+
+
 # --------------------------------------------------------------------------- handlers
 
 
@@ -366,6 +461,28 @@ class ReplayMakesNewScope(CreateScope):
         reply = super().answer(call)
         if token is not None:
             self.seen[token] = call.document
+        return reply
+
+
+class ConflictOnTargetsOnly(CreateScope):
+    """The idempotency record keeps a hash of the targets only: the same token and targets with
+    other tags replays the first answer instead of 409."""
+
+    def __init__(self, contract: Contract) -> None:
+        super().__init__(contract)
+        self.first: dict[str, tuple[Any, Reply]] = {}
+
+    def answer(self, call: Call) -> Reply:
+        token = call.document.get("clientToken")
+        try:
+            reply = super().answer(call)
+        except ErrorAnswer as error:
+            recorded = self.first.get(token) if token is not None and error.name == "ConflictException" else None
+            if recorded is None or recorded[0] != call.document["targets"]:
+                raise
+            return recorded[1]
+        if token is not None:
+            self.first.setdefault(token, (call.document["targets"], reply))
         return reply
 
 

@@ -48,8 +48,8 @@ class Client:
         )
         return self.http.request(contract.method, url, body=body, headers=headers).status
 
-    def state(self, state: str, params: Mapping[str, str] | None = None) -> int:
-        payload = {"action": "setup", "state": state, "params": dict(params or {})}
+    def state(self, state: str, params: Mapping[str, str] | None = None, *, action: str = "setup") -> int:
+        payload = {"action": action, "state": state, "params": dict(params or {})}
         return self.http.request("POST", self.url + STATES_PATH, body=json.dumps(payload).encode()).status
 
     def close(self) -> None:

@@ -144,6 +144,42 @@ def retried_at_quota(client: Client) -> int:
     return client.call(CREATE_SCOPE, document)
 
 
+def conflicting_tags(client: Client) -> int:
+    """The same token and targets, then other tags: another body."""
+    client.call(CREATE_SCOPE, {"targets": [TARGET], "clientToken": TOKEN_VALUE})
+    return client.call(CREATE_SCOPE, {"targets": [TARGET], "clientToken": TOKEN_VALUE, "tags": {"team": "net"}})
+
+
+def tokenless_at_quota(client: Client) -> int:
+    client.state("scope quota reached")
+    return client.call(CREATE_SCOPE, {"targets": [TARGET]})
+
+
+def denied_elsewhere(client: Client) -> int:
+    """`access denied` set for CreateScope; StartMonitoringMember is not concerned."""
+    client.state("access denied", {"operation": CREATE_SCOPE})
+    return client.call(START_MONITORING, member())
+
+
+def other_member_torn_down(client: Client) -> int:
+    """Two members set up, the other one torn down: this one is still there."""
+    client.state("graph has member", {"GraphArn": GRAPH, "AccountId": MEMBER, "Status": "ACCEPTED_BUT_DISABLED"})
+    other = {"GraphArn": GRAPH, "AccountId": "111111111111", "Status": "INVITED"}
+    client.state("graph has member", other)
+    client.state("graph has member", other, action="teardown")
+    return client.call(START_MONITORING, member())
+
+
+def retried_reserialised(client: Client) -> int:
+    """The same document again, its members in another order (another byte string)."""
+    client.call(CREATE_SCOPE, {"targets": [TARGET], "clientToken": TOKEN_VALUE})
+    return client.call(CREATE_SCOPE, {"clientToken": TOKEN_VALUE, "targets": [TARGET]})
+
+
+ESCAPED_ASTRAL = (
+    b'{"targets":[{"region":"us-east-1","targetIdentifier":{"targetId":{"accountId":"123456789012"},'
+    b'"targetType":"ACCOUNT"}}],"tags":{"mood":"\\ud83d\\ude00"}}'
+)
 LARGEST_TAGS = {f"{i:03d}{'k' * 125}": "v" * 256 for i in range(200)}
 
 
@@ -298,6 +334,11 @@ VARIANTS: tuple[Variant, ...] = (
             (Finding("invalid_rejected"),)),
     Variant("long-tag-value-crash", WIRE, "a 256-character tag value overflows a 255-character column: 500",
             wrapped(before=bugs.crashing_on_long_tag_values), CREATE_SCOPE, _refused("tags.value.length")),
+    Variant("surrogate-escapes-refused", WIRE, "escaped UTF-16 surrogate pairs (\\ud83d\\ude00) refused: 400",
+            wrapped(before=bugs.refusing_surrogate_escapes), CREATE_SCOPE, (Finding("valid_accepted"),),
+            missed=("bodies are always serialised as compact UTF-8 (ensure_ascii=False): no valid body with "
+                    "\\u escapes, a surrogate pair in particular, is ever sent"),
+            witness=Witness(200, 400, sends(CREATE_SCOPE, ESCAPED_ASTRAL))),
     Variant("null-member-crash", WIRE, "a JSON null for an optional member crashes the handler: 500",
             wrapped(before=bugs.crashing_on_null_members), CREATE_SCOPE,
             (Finding("null_member_tolerated"), Finding("valid_accepted")),
@@ -416,11 +457,36 @@ VARIANTS: tuple[Variant, ...] = (
                     "that is not a member of a graph that exists (SPEC 5: 'a graph, or a member of it, that does "
                     "not exist gets 404')"),
             witness=Witness(404, 200, enrolled_elsewhere)),
+    Variant("access-denied-everywhere", STATE, "`access denied` for one operation denies every operation",
+            bugs.access_denied_everywhere, CREATE_SCOPE, (Finding("valid_accepted"),),
+            missed=("a fault state is set, tried on its own operation and torn down before anything else is "
+                    "sent; no request of another operation is sent while it is set"),
+            witness=Witness(404, 403, denied_elsewhere)),
+    Variant("teardown-undoes-all-of-its-state", STATE, "a teardown undoes every setup of its state, not only its own",
+            wrapped(before=bugs.teardowns_without_params), START_MONITORING, (Finding("scenario_outcome"),),
+            missed=("each scenario sets up one state and tears it down before the next; two setups of one state "
+                    "are never in effect together, so a teardown that undoes both is not seen"),
+            witness=Witness(200, 404, other_member_torn_down)),
     Variant("teardown-does-nothing", STATE, "provider-state teardowns are accepted but undo nothing",
             wrapped(before=bugs.ignoring_teardowns), CREATE_SCOPE, (Finding("scenario_outcome"),)),
     # ------------------------------------------------------------ idempotency
     Variant("replay-makes-new-scope", IDEMPOTENCY, "the same token and body make a new scope (new scopeId)",
             handler(CREATE_SCOPE, bugs.ReplayMakesNewScope), CREATE_SCOPE, (Finding("idempotency"),)),
+    Variant("conflict-on-targets-only", IDEMPOTENCY, "the same token and targets, other tags: replayed (200, not 409)",
+            handler(CREATE_SCOPE, bugs.ConflictOnTargetsOnly), CREATE_SCOPE, (Finding("scenario_outcome"),),
+            missed=("the conflict case's other body is drawn independently, so it differs in the targets too; no "
+                    "conflict case changes one member and keeps the rest (tags only, clientToken kept)"),
+            witness=Witness(409, 200, conflicting_tags)),
+    Variant("idempotency-by-raw-bytes", IDEMPOTENCY, "a retry is compared byte for byte: reordered members get 409",
+            bugs.idempotency_by_raw_bytes, CREATE_SCOPE, (Finding("scenario_outcome"),),
+            missed=("the replay case resends the very same bytes; the same document serialised otherwise (members "
+                    "in another order, other whitespace) is never sent"),
+            witness=Witness(200, 409, retried_reserialised)),
+    Variant("quota-only-with-token", IDEMPOTENCY, "while the quota is reached, a request without a token makes a scope",
+            bugs.quota_only_with_token, CREATE_SCOPE, (Finding("scenario_outcome"),),
+            missed=("the `scope quota reached` scenario always sends a clientToken (its body comes from "
+                    "_scenario_body, which sets one); SPEC 5 also says 'or none: 402', and no case sends none"),
+            witness=Witness(402, 200, tokenless_at_quota)),
     Variant("token-conflict-ignored", IDEMPOTENCY, "the same token with another body makes a new scope (200)",
             handler(CREATE_SCOPE, bugs.ConflictIgnored), CREATE_SCOPE, (Finding("scenario_outcome"),)),
     Variant("quota-before-idempotency", IDEMPOTENCY, "while the quota is reached, a retry of a made scope gets 402",
