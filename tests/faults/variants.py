@@ -430,6 +430,9 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("throttled-503", STATE, "throttled answers 503, not 429",
             on_answers(errors_named("ThrottlingException"), restatused(503)), CREATE_SCOPE,
             (Finding("scenario_outcome"), Finding("status_documented"))),
+    Variant("member-limit-409", STATE, "graph member limit answers 409, not 402",
+            on_answers(errors_named("ServiceQuotaExceededException"), restatused(409)), START_MONITORING,
+            (Finding("scenario_outcome"), Finding("error_named"))),
     Variant("targets-quota-402", STATE, "100 targets, a valid request, get 402 (a quota of 99 targets)",
             bugs.targets_quota, CREATE_SCOPE, _refused("targets.items"),
             missed=("`valid_accepted` refuses only 400 and 5xx for valid input; another documented error status "
