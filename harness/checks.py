@@ -111,17 +111,6 @@ def _this(name: str) -> Check:
     return next(c for c in _checks if c.name == name)
 
 
-@check(
-    "null_member_tolerated",
-    "A JSON null for an optional member means the member is absent: accepted, or rejected with 400 (SPEC 2); "
-    "never 5xx.",
-    Intent.TOLERATED,
-)
-def null_member_tolerated(j: Judgement) -> Iterator[Failure]:
-    if j.response.status >= 500:
-        yield _this("null_member_tolerated").failure(f"{j.case.description}: answered {j.response.status}")
-
-
 def _allowed_statuses(j: Judgement) -> set[int]:
     allowed = set(j.contract.statuses)
     if j.case.intent is Intent.MEDIA_TYPE:
@@ -276,6 +265,17 @@ def valid_accepted(j: Judgement) -> Iterator[Failure]:
 def media_type_tolerated(j: Judgement) -> Iterator[Failure]:
     if j.case.intent is Intent.MEDIA_TYPE and j.response.status >= 500:
         yield _this("media_type_tolerated").failure(f"{j.case.description}: answered {j.response.status}")
+
+
+@check(
+    "null_member_tolerated",
+    "A JSON null for an optional member means the member is absent: accepted, or rejected with 400 (SPEC 2); "
+    "never 5xx.",
+    Intent.TOLERATED,
+)
+def null_member_tolerated(j: Judgement) -> Iterator[Failure]:
+    if j.response.status >= 500:
+        yield _this("null_member_tolerated").failure(f"{j.case.description}: answered {j.response.status}")
 
 
 @check(

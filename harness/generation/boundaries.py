@@ -142,12 +142,19 @@ class BoundaryProbes:
 
     def _type(self, rule: Rule, base: Any, node: Schema) -> Iterator[Probe]:
         wrongs = list(WRONG_TYPES.get(str(node.get("type")), ()))
-        if rule.location[-1:] == (ITEM,):
-            wrongs.append(None)  # a null item is a wrong type (only a null *member* means absent)
         if node.get("type") == "string":
             sample = draw(string_strategy(node), seed_value=0)
-            if sample.isdigit() and not sample.startswith("0"):
-                wrongs.append(int(sample))  # a number a lenient parser would coerce into a valid string
+            number = "1" + sample[1:] if sample.isdigit() else ""
+            if number and self.contract.request_validator.is_valid(self._set(base, rule, number)):
+                wrongs.append(int(number))  # a number a lenient parser would coerce into a valid string
+        if rule.location[-1:] == (ITEM,):
+            # a null item beside a valid one: a wrong type (only a null *member* means absent),
+            # and dropping it would leave a valid array, so a server that drops nulls is seen
+            yield from self._rejected(
+                rule,
+                replace_at(base, rule.location[:-1], lambda items: [None, *items]),
+                "a null item before a valid one",
+            )
         for wrong in wrongs:
             yield from self._rejected(
                 rule, self._set(base, rule, wrong), f"{type(wrong).__name__} {wrong!r} instead of {node['type']}"
