@@ -131,18 +131,9 @@ def _positive(text: str) -> int:
 
 def select(contracts: dict[str, Contract], wanted: list[str]) -> list[Contract]:
     """The contracts named by ``--operation`` (all when none is named)."""
-    if not wanted:
-        return list(contracts.values())
-    chosen = []
-    for name in wanted:
-        if name not in contracts:
-            import difflib
+    from harness.cli.validate import find_contract  # one place for "unknown operation, did you mean"
 
-            close = difflib.get_close_matches(name, list(contracts), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise UsageError(f"unknown operation {name!r}{hint} Known: {', '.join(sorted(contracts))}")
-        chosen.append(contracts[name])
-    return chosen
+    return [find_contract(contracts, name) for name in wanted] if wanted else list(contracts.values())
 
 
 def signing_key(region: str | None, *, mock_credentials: tuple[str, str] | None = None) -> aws.SigningKey:
