@@ -7,6 +7,7 @@ itself, and it knows no operation by name.
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 import time
@@ -39,6 +40,7 @@ from harness.target.http import Transport, TransportFailure
 OTHER_SERVICE = "sts"  # a signing name no contract has: a signature for it is no signature for the target
 GIVE_UP_AFTER_FAILURES = 5  # consecutive requests without an answer
 GIVE_UP_AFTER_SECONDS = 100.0  # of consecutive requests without an answer
+MUTATION_BASE_MAX_BYTES = 4096  # larger valid probes (100 targets) are not mutated: their violations cost ~25 ms each
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ class _Operation:
     recording: bool = True
     answered_once: bool = False
     seen_tokens: set[str] = field(default_factory=set)
+    valid_bodies: list[Any] = field(default_factory=list)  # sent as valid: the bases of mutations and scenarios
 
 
 class Engine:
@@ -184,11 +187,16 @@ class Engine:
         self.listener.on_phase(contract.id, "boundaries, near misses, wire and signatures", len(cases))
         for case in cases:
             self._execute(op, case)
-        valid = op.strategies.body()
         self.listener.on_phase(contract.id, "generated valid bodies", self.options.max_examples)
-        self._generated(op, Intent.VALID, valid, "generated")
+        self._generated(op, Intent.VALID, op.strategies.body(), "generated")
+        small_valid_probes = [
+            p.body
+            for p in probes[1:]
+            if p.intent is Intent.VALID and len(Case.encode(p.body)) <= MUTATION_BASE_MAX_BYTES
+        ]
+        bases = [valid_body, *small_valid_probes, *op.valid_bodies]
         self.listener.on_phase(contract.id, "random invalid bodies", self.options.max_examples)
-        self._generated(op, Intent.INVALID, invalid_bodies(contract, valid), "random-invalid")
+        self._generated(op, Intent.INVALID, invalid_bodies(contract, bases), "random-invalid")
         if options.shard_index != 0:
             return  # scenarios change the target's state: one process runs them all
         if contract.idempotency is not None:
@@ -314,6 +322,8 @@ class Engine:
             if intent is Intent.VALID:
                 if not validator.is_valid(body):
                     reject()
+                if op.recording:
+                    op.valid_bodies.append(body)
                 body = engine._fresh_token(op, body)
                 description = "a generated valid body"
                 rule = None
@@ -349,7 +359,13 @@ class Engine:
     # ------------------------------------------------------------------ scenarios
 
     def _scenario_body(self, op: _Operation, salt: int) -> Any:
-        body = draw(op.strategies.body(), seed_value=self.options.seed * 1009 + salt)
+        """A valid body for a scenario: one of the generated valid bodies the target has
+        already accepted as valid, picked by the seed (a fresh draw when there are none)."""
+        seed_value = self.options.seed * 1009 + salt
+        if op.valid_bodies:
+            body = copy.deepcopy(random.Random(seed_value).choice(op.valid_bodies))
+        else:
+            body = draw(op.strategies.body(), seed_value=seed_value)
         if op.contract.idempotency is not None and isinstance(body, dict):
             body = {**body, op.contract.idempotency.token.lstrip("/"): self._new_token(op)}
         return body

@@ -11,6 +11,7 @@ from harness.case import Intent
 from harness.contract import Contract, load_contracts
 from harness.generation.boundaries import BoundaryProbes, Probe, near_misses, quantifier_variants
 from harness.generation.locate import get_at
+from harness.generation.mutations import invalid_bodies
 from harness.generation.values import ValueStrategies, draw, minimal
 
 CONTRACTS = load_contracts()
@@ -134,3 +135,19 @@ def test_generated_valid_bodies_are_valid_by_ecma_rules() -> None:
     assert minimal(strategy) == {
         "targets": [{"region": "", "targetIdentifier": {"targetId": {"accountId": "0" * 12}, "targetType": "ACCOUNT"}}]
     }
+
+
+def test_random_invalid_bodies_are_invalid_mutations_of_the_given_bases() -> None:
+    base = minimal(ValueStrategies(CREATE_SCOPE).body())
+    tagged = {**base, "tags": {"team": "network"}}
+    strategy = invalid_bodies(CREATE_SCOPE, [base, tagged])
+    bodies = [draw(strategy, seed_value=salt, index=3) for salt in range(20)]
+    assert all(CREATE_SCOPE.request_validator.violations(body) for body in bodies)
+    # most mutations keep some of their base: a member or an account id of the bases survives
+    kept = [b for b in bodies if isinstance(b, dict) and ("targets" in b or b.get("tags") == {"team": "network"})]
+    assert len(kept) >= 10
+
+
+def test_random_invalid_bodies_need_a_base() -> None:
+    with pytest.raises(ValueError, match="at least one valid body"):
+        invalid_bodies(CREATE_SCOPE, [])
