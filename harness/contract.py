@@ -41,7 +41,7 @@ class Scenario:
     params: Mapping[str, Any]
     expect: Expectation
     doc: str
-    new_idempotency_token: bool = False
+    idempotency_token: str = "new"  # "new", "none" or "retry" (see the contract meta-schema)
     then: Expectation | None = None
     then_doc: str = ""
 
@@ -394,7 +394,7 @@ def _build(file: Path, document: Mapping[str, Any]) -> Contract:
                 params=raw.get("params", {}),
                 expect=_expectation(raw["expect"]),
                 doc=raw["doc"],
-                new_idempotency_token=raw.get("request", {}).get("newIdempotencyToken", False),
+                idempotency_token=raw.get("request", {}).get("idempotencyToken", "new"),
                 then=_expectation(raw["then"]["expect"]) if "then" in raw else None,
                 then_doc=raw.get("then", {}).get("doc", ""),
             )

@@ -12,7 +12,7 @@ import json
 import random
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -25,7 +25,7 @@ from hypothesis.errors import Flaky, Unsatisfiable
 from harness.aws import SigningKey, sign
 from harness.case import Auth, Case, Intent
 from harness.checks import ENGINE_CHECK_DOCS, CheckRegistry, Judgement, default_registry
-from harness.contract import Contract, Scenario
+from harness.contract import Contract, Idempotency, Scenario
 from harness.errors import TargetUnreachable, UsageError
 from harness.generation.boundaries import BoundaryProbes
 from harness.generation.determinism import stable_generation
@@ -84,7 +84,8 @@ class _Operation:
     recording: bool = True
     answered_once: bool = False
     seen_tokens: set[str] = field(default_factory=set)
-    valid_bodies: list[Any] = field(default_factory=list)  # sent as valid: the bases of mutations and scenarios
+    valid_bodies: list[Any] = field(default_factory=list)  # generated and sent as valid: scenario bodies
+    mutation_bases: list[Any] = field(default_factory=list)  # small valid bodies sent: random-invalid bases
 
 
 class Engine:
@@ -194,9 +195,9 @@ class Engine:
             for p in probes[1:]
             if p.intent is Intent.VALID and len(Case.encode(p.body)) <= MUTATION_BASE_MAX_BYTES
         ]
-        bases = [valid_body, *small_valid_probes, *op.valid_bodies]
+        op.mutation_bases = [valid_body, *small_valid_probes, *op.valid_bodies]
         self.listener.on_phase(contract.id, "random invalid bodies", self.options.max_examples)
-        self._generated(op, Intent.INVALID, invalid_bodies(contract, bases), "random-invalid")
+        self._generated(op, Intent.INVALID, invalid_bodies(contract, op.mutation_bases), "random-invalid")
         if options.shard_index != 0:
             return  # scenarios change the target's state: one process runs them all
         if contract.idempotency is not None:
@@ -358,54 +359,61 @@ class Engine:
 
     # ------------------------------------------------------------------ scenarios
 
-    def _scenario_body(self, op: _Operation, salt: int) -> Any:
-        """A valid body for a scenario: one of the generated valid bodies the target has
-        already accepted as valid, picked by the seed (a fresh draw when there are none)."""
+    def _scenario_body(self, op: _Operation, salt: int, *, unlike: Any = None) -> Any:
+        """A valid body for a scenario, with a new idempotency token: one of the generated
+        valid bodies the target has already accepted, picked by the seed (a fresh draw when
+        there are none), and other than ``unlike`` (token aside) where the run has one."""
         seed_value = self.options.seed * 1009 + salt
-        if op.valid_bodies:
-            body = copy.deepcopy(random.Random(seed_value).choice(op.valid_bodies))
-        else:
-            body = draw(op.strategies.body(), seed_value=seed_value)
-        if op.contract.idempotency is not None and isinstance(body, dict):
-            body = {**body, op.contract.idempotency.token.lstrip("/"): self._new_token(op)}
+        token = op.contract.idempotency.token.lstrip("/") if op.contract.idempotency is not None else None
+        candidates = random.Random(seed_value).sample(op.valid_bodies, len(op.valid_bodies))
+        if not candidates:
+            candidates = [draw(op.strategies.body(), seed_value=seed_value)]
+        body = next((b for b in candidates if _without(b, token) != _without(unlike, token)), candidates[0])
+        body = copy.deepcopy(body)
+        if token is not None and isinstance(body, dict):
+            body = {**body, token: self._new_token(op)}
         return body
 
     def _idempotency(self, op: _Operation) -> None:
         idem = op.contract.idempotency
         assert idem is not None
         contract = op.contract
+        member = idem.token.lstrip("/")
         body = self._scenario_body(op, 1)
-        token = body[idem.token.lstrip("/")]
-        other = self._scenario_body(op, 2)
-        other[idem.token.lstrip("/")] = token
+        token = body[member]
+        other = {**self._scenario_body(op, 2, unlike=body), member: token}
         if Case.encode(other) == Case.encode(body):
             other = {**other, "__harness_other__": "x"}
 
         def case(text: str, data: Any, statuses: tuple[int, ...], error: str | None = None) -> Case:
             return Case(
                 operation=contract.id, intent=Intent.SCENARIO, origin="idempotency",
-                description=f"idempotency: {text}", body=Case.encode(data),
+                description=f"idempotency: {text}", body=data if isinstance(data, bytes) else Case.encode(data),
                 expected_statuses=statuses, expected_error=error, scenario="idempotency",
             )  # fmt: skip
 
+        conflict_status, conflict_error = idem.conflict.statuses, idem.conflict.error
         first = self._execute(op, case("a new clientToken", body, (200,)))
         again = self._execute(op, case("the same clientToken and body again", body, (200,)))
-        conflict = self._execute(
-            op, case("the same clientToken with another body", other, idem.conflict.statuses, idem.conflict.error)
+        # the same document in other bytes: members in reverse order, spaced out
+        reordered = json.dumps(dict(reversed(body.items())), ensure_ascii=False, indent=1).encode()
+        respelled = self._execute(
+            op, case("the same clientToken and body again, members in another order and spaced out", reordered, (200,))
         )
+        conflicts = [
+            self._execute(op, case("the same clientToken with another body", other, conflict_status, conflict_error))
+        ]
+        for name, changed in _one_member_changed(contract, body, [other, *op.mutation_bases], keep=member):
+            text = f"the same clientToken with only {name} changed"
+            conflicts.append(self._execute(op, case(text, changed, conflict_status, conflict_error)))
         verdict, reason = "pass", ""
-        if first.response and again.response and first.response.status == again.response.status == 200:
-            before, after = _members(first.response, idem.same_response), _members(again.response, idem.same_response)
-            if before != after:
-                failure = _engine_failure(
-                    "idempotency",
-                    f"the same clientToken and body answered {after} the second time, {before} the first",
-                )
-                again.failures.append(failure)
-                verdict, reason = "fail", failure.message
-        if any(r.failed for r in (first, again, conflict)):
+        failure = _same_answer(idem, first, again) or _same_answer(idem, first, respelled)
+        if failure is not None:
+            verdict, reason = "fail", failure.message
+        sent = [first, again, respelled, *conflicts]
+        if any(r.failed for r in sent):
             verdict = "fail"
-            reason = reason or next(f.message for r in (first, again, conflict) for f in r.failures)
+            reason = reason or next(f.message for r in sent for f in r.failures)
         op.record.check_runs["idempotency"] += 1
         op.record.scenarios.append(ScenarioOutcome("idempotency", None, idem.doc, verdict, reason))
 
@@ -419,6 +427,10 @@ class Engine:
             )
             return
         body = self._scenario_body(op, 100 + index)
+        idem = op.contract.idempotency
+        token_member = idem.token.lstrip("/") if idem is not None and isinstance(body, dict) else None
+        if token_member is not None and scenario.idempotency_token == "none":
+            body = {name: value for name, value in body.items() if name != token_member}
         params = _params(scenario.params, body, op.contract.id)
         case = Case(
             operation=op.contract.id,
@@ -430,6 +442,16 @@ class Engine:
             expected_error=scenario.expect.error,
             scenario=scenario.name,
         )
+        results: list[CaseResult] = []
+        if token_member is not None and scenario.idempotency_token == "retry":
+            # the request the scenario repeats, made before the state is set
+            before = replace(
+                case,
+                description=f"{case.description}; the first request, before the state is set",
+                expected_statuses=(200,),
+                expected_error=None,
+            )
+            results.append(self._execute(op, before))
         if scenario.state is not None:
             problem = self._provider_state("setup", scenario.state, params)
             if problem:
@@ -441,8 +463,10 @@ class Engine:
                 record.scenarios.append(ScenarioOutcome(scenario.name, scenario.state, scenario.doc, "fail", problem))
                 return
         try:
-            results = [self._execute(op, case)]
-            first = results[0].response
+            results.append(self._execute(op, case))
+            first = results[-1].response
+            if len(results) == 2 and idem is not None:
+                _same_answer(idem, results[0], results[1])
             if scenario.then is not None and first is not None and first.status == 200:
                 follow = replace(
                     case,
@@ -510,6 +534,51 @@ def _params(raw: Mapping[str, Any], body: Any, operation: str) -> dict[str, Any]
         else:
             params[name] = spec
     return params
+
+
+def _same_answer(idem: Idempotency, first: CaseResult, again: CaseResult) -> Failure | None:
+    """When both answered 200, the members that must repeat must be equal; the failure,
+    added to ``again``, when they differ."""
+    if not (first.response and again.response and first.response.status == again.response.status == 200):
+        return None
+    before, after = _members(first.response, idem.same_response), _members(again.response, idem.same_response)
+    if before == after:
+        return None
+    failure = _engine_failure(
+        "idempotency", f"the same clientToken and body answered {after} the second time, {before} the first"
+    )
+    again.failures.append(failure)
+    return failure
+
+
+def _without(body: Any, member: str | None) -> Any:
+    if member is None or not isinstance(body, dict):
+        return body
+    return {name: value for name, value in body.items() if name != member}
+
+
+def _one_member_changed(
+    contract: Contract, body: Any, donors: Iterable[Any], *, keep: str
+) -> Iterator[tuple[str, Any]]:
+    """``body`` with one member (never ``keep``) changed, added or left out, as in the first
+    of ``donors`` (valid bodies) that gives a valid result; one per member.  Only non-empty
+    values count as a change: whether ``{}`` differs from an absent member is left open."""
+    if not isinstance(body, dict):
+        return
+    donors = [d for d in donors if isinstance(d, dict)]
+    names = sorted({name for d in (body, *donors) for name in d} - {keep})
+    for name in names:
+        for donor in donors:
+            mine, theirs = body.get(name), donor.get(name)
+            if mine == theirs or (name in body and mine in _EMPTY) or (name in donor and theirs in _EMPTY):
+                continue
+            changed = {**body, name: theirs} if name in donor else _without(body, name)
+            if contract.request_validator.is_valid(changed):
+                yield name, changed
+                break
+
+
+_EMPTY: tuple[Any, ...] = (None, {}, [], "")
 
 
 def _members(response: Response, pointers: Iterable[str]) -> dict[str, Any]:

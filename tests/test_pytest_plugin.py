@@ -149,6 +149,7 @@ def test_items_are_marked_harness_and_selectable_with_k_and_m(pytester: pytest.P
         f"harness::{CREATE_SCOPE}::rule[clientToken.type]",
         f"harness::{CREATE_SCOPE}::rule[clientToken.length]",
         f"harness::{CREATE_SCOPE}::rule[clientToken.pattern]",
+        f"harness::{CREATE_SCOPE}::scenario[scope quota reached, no clientToken]",
     ]
 
 

@@ -158,6 +158,8 @@ def read_cassette(
         ) from None
     if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
         raise CassetteError(f"{path} is not a vcrpy cassette (no list of interactions): {again}")
+    if "version" not in data:  # vcrpy writes it last: a cut that still parses loses it
+        raise CassetteError(f"cassette {path} has no vcrpy format version: it is truncated or damaged; {again}")
     if data.get("version") != CASSETTE_FORMAT_VERSION:
         raise CassetteError(
             f"cassette {path} is of vcrpy format version {data.get('version')!r}; this harness reads version "

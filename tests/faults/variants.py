@@ -469,26 +469,17 @@ VARIANTS: tuple[Variant, ...] = (
             handler(CREATE_SCOPE, bugs.ReplayMakesNewScope), CREATE_SCOPE, (Finding("idempotency"),)),
     Variant("conflict-on-targets-only", IDEMPOTENCY, "the same token and targets, other tags: replayed (200, not 409)",
             handler(CREATE_SCOPE, bugs.ConflictOnTargetsOnly), CREATE_SCOPE, (Finding("scenario_outcome"),),
-            missed=("the conflict case's other body is drawn independently, so it differs in the targets too; no "
-                    "conflict case changes one member and keeps the rest (tags only, clientToken kept)"),
             witness=Witness(409, 200, conflicting_tags)),
     Variant("idempotency-by-raw-bytes", IDEMPOTENCY, "a retry is compared byte for byte: reordered members get 409",
             bugs.idempotency_by_raw_bytes, CREATE_SCOPE, (Finding("scenario_outcome"),),
-            missed=("the replay case resends the very same bytes; the same document serialised otherwise (members "
-                    "in another order, other whitespace) is never sent"),
             witness=Witness(200, 409, retried_reserialised)),
     Variant("quota-only-with-token", IDEMPOTENCY, "while the quota is reached, a request without a token makes a scope",
             bugs.quota_only_with_token, CREATE_SCOPE, (Finding("scenario_outcome"),),
-            missed=("the `scope quota reached` scenario always sends a clientToken (its body comes from "
-                    "_scenario_body, which sets one); SPEC 5 also says 'or none: 402', and no case sends none"),
             witness=Witness(402, 200, tokenless_at_quota)),
     Variant("token-conflict-ignored", IDEMPOTENCY, "the same token with another body makes a new scope (200)",
             handler(CREATE_SCOPE, bugs.ConflictIgnored), CREATE_SCOPE, (Finding("scenario_outcome"),)),
     Variant("quota-before-idempotency", IDEMPOTENCY, "while the quota is reached, a retry of a made scope gets 402",
             handler(CREATE_SCOPE, bugs.QuotaBeforeIdempotency), CREATE_SCOPE, (Finding("scenario_outcome"),),
-            missed=("the `scope quota reached` scenario sends only a new clientToken; a retry of a token that "
-                    "already made a scope is never sent while the quota is reached (it must get 200 with the "
-                    "recorded answer: the state refuses 'a new clientToken, or none')"),
             witness=Witness(200, 402, retried_at_quota)),
     # ------------------------------------------------------------ broken transport
     Variant("hangs-on-large-tag-maps", BROKEN, "200 tags or more: no answer at all",
