@@ -32,7 +32,13 @@ from harness.generation.determinism import stable_generation
 from harness.generation.locate import Missing
 from harness.generation.mutations import invalid_bodies
 from harness.generation.values import ValueStrategies, draw
-from harness.generation.wire import malformed_cases, media_type_cases, null_member_cases, signature_cases
+from harness.generation.wire import (
+    escaped_cases,
+    malformed_cases,
+    media_type_cases,
+    null_member_cases,
+    signature_cases,
+)
 from harness.result import CaseResult, Failure, Response, SentRequest
 from harness.summary import OperationRecord, ScenarioOutcome, summarise
 from harness.target.http import Transport, TransportFailure
@@ -182,6 +188,15 @@ class Engine:
         if isinstance(valid_body, dict):
             cases += list(null_member_cases(contract.id, self._fresh_token(op, valid_body), optional))
         cases += list(media_type_cases(contract.id, self._fresh_token(op, valid_body)))
+        non_ascii = [
+            p.body
+            for p in probes
+            if p.intent is Intent.VALID
+            and not Case.encode(p.body).isascii()
+            and len(Case.encode(p.body)) <= MUTATION_BASE_MAX_BYTES
+        ]
+        to_escape = [valid_body, *non_ascii[:1]]
+        cases += list(escaped_cases(contract.id, [self._fresh_token(op, body) for body in to_escape]))
         cases += list(signature_cases(contract.id, self._fresh_token(op, valid_body), invalid_body))
         options = self.options
         cases = [case for i, case in enumerate(cases) if i % options.shard_count == options.shard_index]

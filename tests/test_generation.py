@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from typing import Any
 
@@ -13,6 +14,7 @@ from harness.generation.boundaries import BoundaryProbes, Probe, near_misses, qu
 from harness.generation.locate import get_at
 from harness.generation.mutations import invalid_bodies
 from harness.generation.values import ValueStrategies, draw, minimal
+from harness.generation.wire import escaped
 
 CONTRACTS = load_contracts()
 CREATE_SCOPE = CONTRACTS["networkflowmonitor:CreateScope"]
@@ -151,3 +153,12 @@ def test_random_invalid_bodies_are_invalid_mutations_of_the_given_bases() -> Non
 def test_random_invalid_bodies_need_a_base() -> None:
     with pytest.raises(ValueError, match="at least one valid body"):
         invalid_bodies(CREATE_SCOPE, [])
+
+
+def test_escaped_bodies_are_the_same_document_in_ascii_escapes() -> None:
+    body = {"tags": {"k": "é😀"}, "targets": [{"n": 1, "ok": True, "none": None}]}
+    wire = escaped(body)
+    assert wire.isascii()
+    assert b'"\\u0074\\u0061\\u0067\\u0073"' in wire  # keys too
+    assert b"\\u00e9\\ud83d\\ude00" in wire  # an astral character as a surrogate pair
+    assert json.loads(wire) == body

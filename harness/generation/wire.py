@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -56,6 +57,34 @@ def media_type_cases(operation: str, valid_body: Any) -> Iterator[Case]:
             description=f"a valid body sent with Content-Type {media or '(none)'}: anything but a 5xx",
             body=Case.encode(valid_body),
             content_type=media,
+        )
+
+
+def escaped(value: Any) -> bytes:
+    """``value`` as JSON with every character of every string, keys included, written as a
+    ``\\uXXXX`` escape (characters beyond the BMP as a UTF-16 surrogate pair): the same
+    document as :meth:`Case.encode` gives, in other bytes."""
+    if isinstance(value, str):
+        units = value.encode("utf-16-be")
+        return b'"' + b"".join(b"\\u%02x%02x" % (units[i], units[i + 1]) for i in range(0, len(units), 2)) + b'"'
+    if isinstance(value, dict):
+        return b"{" + b",".join(escaped(key) + b":" + escaped(item) for key, item in value.items()) + b"}"
+    if isinstance(value, list):
+        return b"[" + b",".join(escaped(item) for item in value) + b"]"
+    return json.dumps(value).encode()
+
+
+def escaped_cases(operation: str, valid_bodies: list[Any]) -> Iterator[Case]:
+    """Valid bodies with every string character escaped: a parser that reads escapes
+    (surrogate pairs in particular) must take them as the characters they stand for."""
+    for body in valid_bodies:
+        yield Case(
+            operation=operation,
+            intent=Intent.VALID,
+            origin="wire",
+            description="a valid body with every string character written as a \\u escape "
+            "(astral characters as surrogate pairs): accepted as the same document",
+            body=escaped(body),
         )
 
 
