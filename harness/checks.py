@@ -16,7 +16,7 @@ from typing import Any
 
 from harness import aws
 from harness.case import Auth, Case, Intent
-from harness.contract import Contract
+from harness.contract import Contract, Scenario
 from harness.result import Failure, Response, Severity
 
 SLOW_ANSWER_SECONDS = 2.0
@@ -28,6 +28,7 @@ class Judgement:
     contract: Contract
     case: Case
     response: Response
+    states_managed: bool = False  # the run sets provider states: outside a scenario, none is set
 
     @cached_property
     def error_name(self) -> str | None:
@@ -255,6 +256,40 @@ def valid_accepted(j: Judgement) -> Iterator[Failure]:
         yield _this("valid_accepted").failure(
             "a correct signature dated 14 minutes ago was refused with 403 (SPEC 4.5: within 15 minutes is accepted)"
         )
+
+
+@check(
+    "stateless_status",
+    "Status codes that depend on the server's state are set up through provider states (SPEC 5): with "
+    "--provider-states, a valid request sent while no state is set gets none of the statuses only a state gives.",
+    Intent.VALID,
+)
+def stateless_status(j: Judgement) -> Iterator[Failure]:
+    status = j.response.status
+    if j.case.intent is not Intent.VALID or not j.states_managed or status >= 500:
+        return  # a 5xx is valid_accepted's
+    if status in state_only_statuses(j.contract):
+        named = f" ({j.error_name})" if j.error_name else ""
+        yield _this("stateless_status").failure(
+            f"{j.case.description}: a valid body, with no provider state set, answered {status}{named}; "
+            f"the contract gives {status} only in a provider state",
+            rule=j.case.rule,
+        )
+
+
+def state_only_statuses(contract: Contract) -> frozenset[int]:
+    """The statuses the contract expects only of scenarios with a provider state: not of a
+    scenario without one, not of idempotency, and never 200 or 400."""
+    with_state = {s for sc in contract.scenarios if sc.state is not None for s in _expected(sc)}
+    without_state = {s for sc in contract.scenarios if sc.state is None for s in _expected(sc)}
+    if contract.idempotency is not None:
+        without_state |= set(contract.idempotency.conflict.statuses)
+    return frozenset(with_state - without_state - {200, 400})
+
+
+def _expected(scenario: Scenario) -> tuple[int, ...]:
+    then = scenario.then.statuses if scenario.then is not None else ()
+    return (*scenario.expect.statuses, *then)
 
 
 @check(

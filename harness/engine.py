@@ -61,6 +61,10 @@ class RunOptions:
     shard_count: int = 1
     example_db: str | None = None  # a directory or redis:// URL shared by workers (Hypothesis' example database)
     token_salt: str = ""  # mixed into idempotency tokens; a live run draws one, a replay reuses the recorded one
+    # "also": the stateless cases, then idempotency and provider states (shard 0 only);
+    # "never": the stateless cases only; "only": idempotency and provider states only.
+    # --workers runs its shards "never", then one process "only": no state is set while cases are sent.
+    stateful: str = "also"
 
 
 @dataclass
@@ -126,6 +130,8 @@ class Engine:
         started_at = self.clock()
         records: list[OperationRecord] = []
         aborted = ""
+        # the process that runs only the stateful scenarios draws tokens of its own, not shard 0's
+        shard_tag = "stateful" if self.options.stateful == "only" else self.options.shard_index
         for contract in self.contracts:
             record = OperationRecord(contract=contract)
             records.append(record)
@@ -135,9 +141,7 @@ class Engine:
                 strategies=ValueStrategies(contract),
                 # idempotency tokens: distinct per worker and per run (token_salt), so no two
                 # bodies share one by accident (a real 409 would be a false alarm)
-                rng=random.Random(
-                    f"{self.options.seed}:{self.options.token_salt}:{self.options.shard_index}:{contract.id}"
-                ),
+                rng=random.Random(f"{self.options.seed}:{self.options.token_salt}:{shard_tag}:{contract.id}"),
             )
             try:
                 self._run_operation(op)
@@ -165,6 +169,14 @@ class Engine:
         return summarise(records=records, check_docs=docs, run=run_info)
 
     def _run_operation(self, op: _Operation) -> None:
+        if self.options.stateful != "only":
+            self._stateless(op)
+        # scenarios change the target's state: one process runs them all, after the cases
+        if self.options.stateful != "never" and self.options.shard_index == 0:
+            self._stateful(op)
+
+    def _stateless(self, op: _Operation) -> None:
+        """Every case that needs no state: boundaries, wire, signatures, generated bodies."""
         contract = op.contract
         boundaries = BoundaryProbes(contract)
         probes = boundaries.all()
@@ -213,10 +225,11 @@ class Engine:
         op.mutation_bases = [valid_body, *small_valid_probes, *op.valid_bodies]
         self.listener.on_phase(contract.id, "random invalid bodies", self.options.max_examples)
         self._generated(op, Intent.INVALID, invalid_bodies(contract, op.mutation_bases), "random-invalid")
-        if options.shard_index != 0:
-            return  # scenarios change the target's state: one process runs them all
+
+    def _stateful(self, op: _Operation) -> None:
+        """Idempotency and the provider-state scenarios."""
+        contract = op.contract
         if contract.idempotency is not None:
-            self.listener.on_phase(contract.id, "idempotency", 3)
             self._idempotency(op)
         self.listener.on_phase(contract.id, "provider states", len(contract.scenarios))
         for index, scenario in enumerate(contract.scenarios):
@@ -258,7 +271,8 @@ class Engine:
         self._reached = True
         self._silent_count = 0
         self._silent_since = None
-        failures, ran = self.checks.judge(Judgement(op.contract, case, response))
+        judgement = Judgement(op.contract, case, response, states_managed=bool(self.options.provider_states))
+        failures, ran = self.checks.judge(judgement)
         if response.truncated:
             failures.append(_engine_failure("target_answers", f"the answer was larger than {len(response.body)} bytes"))
         result = CaseResult(case=case, request=request, response=response, failures=failures)
@@ -408,6 +422,8 @@ class Engine:
             )  # fmt: skip
 
         conflict_status, conflict_error = idem.conflict.statuses, idem.conflict.error
+        one_member = list(_one_member_changed(contract, body, [other, *op.mutation_bases], keep=member))
+        self.listener.on_phase(contract.id, "idempotency", 4 + len(one_member))
         first = self._execute(op, case("a new clientToken", body, (200,)))
         again = self._execute(op, case("the same clientToken and body again", body, (200,)))
         # the same document in other bytes: members in reverse order, spaced out
@@ -418,7 +434,7 @@ class Engine:
         conflicts = [
             self._execute(op, case("the same clientToken with another body", other, conflict_status, conflict_error))
         ]
-        for name, changed in _one_member_changed(contract, body, [other, *op.mutation_bases], keep=member):
+        for name, changed in one_member:
             text = f"the same clientToken with only {name} changed"
             conflicts.append(self._execute(op, case(text, changed, conflict_status, conflict_error)))
         verdict, reason = "pass", ""

@@ -83,6 +83,7 @@ def run(
     provider_states: bool = True,
     seed: int = 0,
     build: Builder | None = None,
+    stateful: str = "also",
 ) -> Run:
     """A run against a fresh mock (built by ``build``, the correct one by default) on a free loopback port."""
     build = build or correct()
@@ -96,6 +97,7 @@ def run(
                 provider_states=url + STATES_PATH if provider_states else None,
                 seed=seed,
                 max_examples=MAX_EXAMPLES,
+                stateful=stateful,
             )
             listener = Listener(on_result=collected.results.append)
             collected.document = Engine(
@@ -186,6 +188,18 @@ def test_each_state_scenario_sets_its_state_up_before_and_tears_it_down_after(wi
     for setup, teardown in zip(changes[::2], changes[1::2], strict=True):
         assert (setup["state"], setup["params"]) == (teardown["state"], teardown["params"])
     assert [c["state"] for c in changes[::2]] == [s.state for s in stateful]
+
+
+def test_a_run_split_for_workers_keeps_states_apart_from_the_stateless_cases() -> None:
+    """``--workers``: the shards send the stateless cases, then one process the stateful ones,
+    so no state a scenario sets is in effect while another process's cases are answered."""
+    stateless, stateful = run(stateful="never"), run(stateful="only")
+    assert stateless.state_changes() == []
+    assert {r.case.origin for r in stateless.results}.isdisjoint({"scenario", "idempotency"})
+    assert stateful.state_changes() != []
+    assert {r.case.origin for r in stateful.results} == {"scenario", "idempotency"}
+    for part in (stateless, stateful):
+        assert part.document["verdict"] == "conformant"
 
 
 def test_without_provider_states_no_state_is_set_up(without_states: Run) -> None:

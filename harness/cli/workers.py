@@ -1,11 +1,12 @@
 """``--workers N``: one run split over N processes, merged into one results document.
 
 Each worker process runs every operation with ``RunOptions.shard_index`` set: it sends its
-share of the deterministic cases and of the generated examples; worker 0 alone runs the
-stateful scenarios (idempotency, provider states), which must not interleave.  Workers
-share Hypothesis' example database, so a failure one worker finds is tried first by the
-others' later phases.  Processes are started with ``spawn`` (the parent may run the mock in
-a thread, which ``fork`` would copy half-alive).
+share of the deterministic cases and of the generated examples.  The stateful scenarios
+(idempotency, provider states) run in one more process once every worker is done, so no
+state is set while a worker's cases are sent.  Workers share Hypothesis' example database,
+so a failure one worker finds is tried first by the others' later phases.  Processes are
+started with ``spawn`` (the parent may run the mock in a thread, which ``fork`` would copy
+half-alive).
 """
 
 from __future__ import annotations
@@ -48,14 +49,19 @@ def run_in_workers(
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="harness-examples-") as shared:
         database = options.example_db or shared
-        shards = [replace(options, shard_index=i, shard_count=workers, example_db=database) for i in range(workers)]
+        shards = [
+            replace(options, shard_index=i, shard_count=workers, example_db=database, stateful="never")
+            for i in range(workers)
+        ]
+        directory = str(contracts_dir) if contracts_dir else None
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = [
-                pool.submit(_work, shard, operations, str(contracts_dir) if contracts_dir else None, timeout, max_body)
-                for shard in shards
-            ]
+            futures = [pool.submit(_work, shard, operations, directory, timeout, max_body) for shard in shards]
             documents = [future.result() for future in futures]
+            # the states a scenario sets (throttled, internal failure, ...) would change the answers
+            # to other workers' cases: they run once every worker is done
+            stateful = replace(options, example_db=database, stateful="only")
+            documents.append(pool.submit(_work, stateful, operations, directory, timeout, max_body).result())
     merged = merge(documents)
     merged["target"] = documents[0]["target"]
     merged["seed"] = options.seed

@@ -424,10 +424,7 @@ VARIANTS: tuple[Variant, ...] = (
             on_answers(errors_named("ServiceQuotaExceededException"), restatused(409)), START_MONITORING,
             (Finding("scenario_outcome"), Finding("error_named"))),
     Variant("targets-quota-402", STATE, "100 targets, a valid request, get 402 (a quota of 99 targets)",
-            bugs.targets_quota, CREATE_SCOPE, _refused("targets.items"),
-            missed=("`valid_accepted` refuses only 400 and 5xx for valid input; another documented error status "
-                    "(402, 403, 409, 429) on a valid request with no provider state set passes, although SPEC 5 "
-                    "makes those statuses depend on a state"),
+            bugs.targets_quota, CREATE_SCOPE, (Finding("stateless_status", "targets.items"),),
             witness=Witness(200, 402, sends(CREATE_SCOPE, {"targets": [TARGET] * 100}))),
     Variant("member-limit-ignored", STATE, "the member limit state does not fill the graph",
             wrapped(before=bugs.member_limit_as_plain_member), START_MONITORING, (Finding("scenario_outcome"),)),
