@@ -42,6 +42,7 @@ class Scenario:
     expect: Expectation
     doc: str
     idempotency_token: str = "new"  # "new", "none" or "retry" (see the contract meta-schema)
+    changed: tuple[str, ...] = ()  # pointers of members given another value once the params are read
     then: Expectation | None = None
     then_doc: str = ""
 
@@ -395,6 +396,7 @@ def _build(file: Path, document: Mapping[str, Any]) -> Contract:
                 expect=_expectation(raw["expect"]),
                 doc=raw["doc"],
                 idempotency_token=raw.get("request", {}).get("idempotencyToken", "new"),
+                changed=tuple(raw.get("request", {}).get("changed", ())),
                 then=_expectation(raw["then"]["expect"]) if "then" in raw else None,
                 then_doc=raw.get("then", {}).get("doc", ""),
             )

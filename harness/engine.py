@@ -29,7 +29,7 @@ from harness.contract import Contract, Idempotency, Scenario
 from harness.errors import TargetUnreachable, UsageError
 from harness.generation.boundaries import BoundaryProbes
 from harness.generation.determinism import stable_generation
-from harness.generation.locate import Missing
+from harness.generation.locate import Missing, get_at, replace_at
 from harness.generation.mutations import invalid_bodies
 from harness.generation.values import ValueStrategies, draw
 from harness.generation.wire import (
@@ -403,6 +403,26 @@ class Engine:
             body = {**body, token: self._new_token(op)}
         return body
 
+    def _changed(self, op: _Operation, body: Any, pointers: Iterable[str], *, salt: int) -> Any:
+        """``body`` with another value at each pointer, taken from another valid body, when the
+        result is valid; ``None`` when no valid body offers one."""
+        for pointer in pointers:
+            location = tuple(pointer.lstrip("/").split("/"))
+            current = get_at(body, location)
+            donors = [self._scenario_body(op, salt + attempt, unlike=body) for attempt in range(8)]
+            for donor in donors:
+                try:
+                    value = get_at(donor, location)
+                except Missing:
+                    continue
+                changed = replace_at(body, location, _always(value))
+                if value != current and op.contract.request_validator.is_valid(changed):
+                    body = changed
+                    break
+            else:
+                return None
+        return body
+
     def _idempotency(self, op: _Operation) -> None:
         idem = op.contract.idempotency
         assert idem is not None
@@ -463,6 +483,14 @@ class Engine:
         if token_member is not None and scenario.idempotency_token == "none":
             body = {name: value for name, value in body.items() if name != token_member}
         params = _params(scenario.params, body, op.contract.id)
+        if scenario.changed:
+            body = self._changed(op, body, scenario.changed, salt=200 + index)
+            if body is None:
+                reason = f"no other valid value was found for {', '.join(scenario.changed)}"
+                record.scenarios.append(
+                    ScenarioOutcome(scenario.name, scenario.state, scenario.doc, "not-exercised", reason)
+                )
+                return
         case = Case(
             operation=op.contract.id,
             intent=Intent.SCENARIO,
@@ -580,6 +608,10 @@ def _same_answer(idem: Idempotency, first: CaseResult, again: CaseResult) -> Fai
     )
     again.failures.append(failure)
     return failure
+
+
+def _always(value: Any) -> Callable[[Any], Any]:
+    return lambda _old: value
 
 
 def _without(body: Any, member: str | None) -> Any:

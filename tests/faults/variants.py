@@ -443,9 +443,6 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("unknown-member-enrolled", STATE, "an account not in an existing graph is enrolled (200, not 404)",
             handler(START_MONITORING, bugs.MembersEnrolledOnDemand), START_MONITORING,
             (Finding("scenario_outcome"),),
-            missed=("the only 404 scenario (`unknown graph`) sets up no graph; no scenario asks for an account "
-                    "that is not a member of a graph that exists (SPEC 5: 'a graph, or a member of it, that does "
-                    "not exist gets 404')"),
             witness=Witness(404, 200, enrolled_elsewhere)),
     Variant("access-denied-everywhere", STATE, "`access denied` for one operation denies every operation",
             bugs.access_denied_everywhere, CREATE_SCOPE, (Finding("valid_accepted"),),
