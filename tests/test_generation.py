@@ -162,3 +162,17 @@ def test_escaped_bodies_are_the_same_document_in_ascii_escapes() -> None:
     assert b'"\\u0074\\u0061\\u0067\\u0073"' in wire  # keys too
     assert b"\\u00e9\\ud83d\\ude00" in wire  # an astral character as a surrogate pair
     assert json.loads(wire) == body
+
+
+def test_the_largest_valid_body_has_every_count_and_length_at_its_maximum() -> None:
+    probes = BoundaryProbes(CREATE_SCOPE).all()
+    largest = next(p for p in probes if p.description.startswith("the largest valid body"))
+    body = largest.body
+    assert (largest.intent, largest.rule) == (Intent.VALID, None)
+    assert CREATE_SCOPE.request_validator.is_valid(body)
+    assert len(body["targets"]) == 100
+    assert len(body["tags"]) == 200
+    assert {len(key) for key in body["tags"]} == {128}
+    assert {len(value) for value in body["tags"].values()} == {256}
+    assert len(body["clientToken"]) == 36
+    assert len(json.dumps(body)) > 64 * 1024  # past the common body limits of proxies and firewalls

@@ -132,13 +132,12 @@ def closest_recorded(
         other_key = exchange_key(other)
         if other_key.method != key.method or other_key.url[3] != key.url[3]:
             continue
-        matcher = difflib.SequenceMatcher(None, text, _text(other_key.body), autojunk=False)
+        matcher = difflib.SequenceMatcher(None, text[:LIKENESS_CHARS], _text(other_key.body)[:LIKENESS_CHARS])
         candidates.append((matcher.quick_ratio(), index, other_key))
     candidates.sort(key=lambda c: -c[0])
-    scored = []
-    for _, index, other_key in candidates[: limit * 4]:
-        ratio = difflib.SequenceMatcher(None, text, _text(other_key.body), autojunk=False).ratio()
-        scored.append((ratio, index, other_key))
+    scored = [
+        (_likeness(text, _text(other_key.body)), index, other_key) for _, index, other_key in candidates[: limit * 4]
+    ]
     scored.sort(key=lambda s: (-s[0], s[1]))
     return [
         Recorded(
@@ -149,6 +148,17 @@ def closest_recorded(
         )
         for ratio, index, other_key in scored[:limit]
     ]
+
+
+LIKENESS_CHARS = 2000  # difflib is quadratic: a 300 kB body would take minutes, so bodies are compared by their start
+
+
+def _likeness(text: str, other: str) -> float:
+    """difflib's ratio of the starts of two bodies; 1 only when the bodies are identical."""
+    if text == other:
+        return 1.0
+    ratio = difflib.SequenceMatcher(None, text[:LIKENESS_CHARS], other[:LIKENESS_CHARS], autojunk=False).ratio()
+    return min(ratio, 0.999)
 
 
 def shorten(body: bytes, limit: int = 300) -> str:

@@ -14,6 +14,7 @@ valid, an invalid-side probe must break the very rule it aims at.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from hypothesis import strategies as st
 from harness import ecma
 from harness.case import Intent
 from harness.contract import Contract
+from harness.generation.largest import LargestBody
 from harness.generation.locate import Missing, get_at, remove_at, replace_at
 from harness.generation.values import ValueStrategies, draw, minimal, string_strategy
 from harness.rules import ITEM, KEY, VALUE, Location, Rule, format_location
@@ -59,11 +61,18 @@ class BoundaryProbes:
         self.contract = contract
         self.strategies = ValueStrategies(contract)
         self.base = minimal(self.strategies.body())
+        self._simplest_values: dict[str, Any] = {}
 
     def all(self) -> list[Probe]:
         """The minimal valid body (valid for every rule), then each rule's probes."""
         probes = [Probe(Intent.VALID, None, "boundary", "the minimal valid body (required members only)", self.base)]
         seen: set[tuple[str | None, str]] = {(None, Contract_key(self.base))}
+        largest = LargestBody(self.contract, self._simplest).build()
+        if largest is not None and (None, Contract_key(largest)) not in seen:
+            seen.add((None, Contract_key(largest)))
+            size = len(json.dumps(largest, ensure_ascii=False).encode())
+            label = f"the largest valid body: every member, every count and length at its maximum ({size:,} bytes)"
+            probes.append(Probe(Intent.VALID, None, "boundary", label, largest))
         for rule in self.contract.request_rules:
             for probe in self.for_rule(rule):
                 key = (probe.rule, Contract_key(probe.body))
@@ -71,6 +80,12 @@ class BoundaryProbes:
                     seen.add(key)
                     probes.append(probe)
         return probes
+
+    def _simplest(self, schema: Schema) -> Any:
+        key = Contract_key(schema)
+        if key not in self._simplest_values:
+            self._simplest_values[key] = minimal(self.strategies.for_schema(schema, ""))
+        return self._simplest_values[key]
 
     def for_rule(self, rule: Rule) -> Iterator[Probe]:
         try:
@@ -304,8 +319,6 @@ def _where(rule: Rule) -> str:
 
 
 def Contract_key(body: Any) -> str:
-    import json
-
     return json.dumps(body, sort_keys=True, ensure_ascii=True)
 
 

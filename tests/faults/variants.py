@@ -338,9 +338,6 @@ VARIANTS: tuple[Variant, ...] = (
             witness=Witness(400, 500, sends(START_MONITORING, b"[" * 200 + b"]" * 200))),
     Variant("body-limit-64k", WIRE, "bodies over 64 KiB get 413 (a WAF's inspection limit)",
             bugs.body_limit(64 * 1024), CREATE_SCOPE, (Finding("status_documented"),),
-            missed=("the largest valid body sent is about 10 KB (100 minimal targets); valid CreateScope bodies "
-                    "reach hundreds of KB (200 tags of 128-character keys and 256-character values, long "
-                    "regions), so a body limit between the two passes"),
             witness=Witness(200, 413, sends(CREATE_SCOPE, {"targets": [TARGET], "tags": LARGEST_TAGS}))),
     Variant("body-limit-8k", WIRE, "bodies over 8 KiB get 413 (100 targets do not fit)",
             bugs.body_limit(8 * 1024), CREATE_SCOPE, (Finding("status_documented"),)),
