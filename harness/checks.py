@@ -261,7 +261,7 @@ def valid_accepted(j: Judgement) -> Iterator[Failure]:
 @check(
     "stateless_status",
     "Status codes that depend on the server's state are set up through provider states (SPEC 5): with "
-    "--provider-states, a valid request sent while no state is set gets none of the statuses only a state gives.",
+    "--provider-states, a valid request sent while no state concerns it gets none of the statuses only a state gives.",
     Intent.VALID,
 )
 def stateless_status(j: Judgement) -> Iterator[Failure]:
@@ -271,7 +271,7 @@ def stateless_status(j: Judgement) -> Iterator[Failure]:
     if status in state_only_statuses(j.contract):
         named = f" ({j.error_name})" if j.error_name else ""
         yield _this("stateless_status").failure(
-            f"{j.case.description}: a valid body, with no provider state set, answered {status}{named}; "
+            f"{j.case.description}: a valid body, with no provider state for it, answered {status}{named}; "
             f"the contract gives {status} only in a provider state",
             rule=j.case.rule,
         )

@@ -234,6 +234,7 @@ class Engine:
         self.listener.on_phase(contract.id, "provider states", len(contract.scenarios))
         for index, scenario in enumerate(contract.scenarios):
             self._scenario(op, index, scenario)
+        self._isolation(op)
 
     # ------------------------------------------------------------------ sending
 
@@ -522,6 +523,8 @@ class Engine:
                 record.scenarios.append(ScenarioOutcome(scenario.name, scenario.state, scenario.doc, "fail", problem))
                 return
         try:
+            if scenario.state is not None:
+                self._decoy(op, scenario, body, params, salt=300 + index)
             results.append(self._execute(op, case))
             first = results[-1].response
             if len(results) == 2 and idem is not None:
@@ -547,6 +550,51 @@ class Engine:
                 failed[0].message if failed else "",
             )
         )
+
+    def _decoy(self, op: _Operation, scenario: Scenario, body: Any, params: Mapping[str, Any], *, salt: int) -> None:
+        """Another setup of the scenario's state, its params read from another valid body, torn
+        down at once: a teardown undoes its own setup only (SPEC 5), so the scenario's state
+        must still be in effect for the request that follows."""
+        if scenario.state is None or not _reads_request(scenario.params):
+            return
+        other = self._scenario_body(op, salt, unlike=body)
+        decoy = _params(scenario.params, other, op.contract.id)
+        if decoy == params or self._provider_state("setup", scenario.state, decoy):
+            return  # the same params, or a setup the target refused: nothing to undo
+        self._provider_state("teardown", scenario.state, decoy)
+
+    def _isolation(self, op: _Operation) -> None:
+        """A valid request of this operation while each state set for another operation of the
+        run is in effect: such a state concerns "that operation" only (SPEC 5), so this one
+        answers as with no state (judged as a valid request).  Sent among this operation's own
+        requests, so its recording holds all it needs."""
+        foreign = [
+            (other, scenario)
+            for other in self.contracts
+            if other.id != op.contract.id
+            for scenario in other.scenarios
+            if scenario.state is not None and _names_operation(scenario.params) and not _reads_request(scenario.params)
+        ]
+        if not foreign or not self.options.provider_states:
+            return
+        self.listener.on_phase(op.contract.id, "states set for other operations", len(foreign))
+        for index, (other, scenario) in enumerate(foreign):
+            assert scenario.state is not None
+            params = _params(scenario.params, None, other.id)
+            if self._provider_state("setup", scenario.state, params):
+                continue  # refused: that is the other operation's scenario to report
+            try:
+                case = Case(
+                    operation=op.contract.id,
+                    intent=Intent.VALID,
+                    origin="scenario",
+                    description=f"a valid body while {scenario.state!r} is set for {other.id}: "
+                    "a state of another operation changes nothing here",
+                    body=Case.encode(self._scenario_body(op, 400 + index)),
+                )
+                self._execute(op, case)
+            finally:
+                self._provider_state("teardown", scenario.state, params)
 
     def _state_request(self, action: str, state: str, params: Mapping[str, Any]) -> SentRequest:
         body = json.dumps({"action": action, "state": state, "params": dict(params)}).encode()
@@ -608,6 +656,14 @@ def _same_answer(idem: Idempotency, first: CaseResult, again: CaseResult) -> Fai
     )
     again.failures.append(failure)
     return failure
+
+
+def _reads_request(raw: Mapping[str, Any]) -> bool:
+    return any(isinstance(spec, dict) and "$request" in spec for spec in raw.values())
+
+
+def _names_operation(raw: Mapping[str, Any]) -> bool:
+    return any(isinstance(spec, dict) and "$operation" in spec for spec in raw.values())
 
 
 def _always(value: Any) -> Callable[[Any], Any]:

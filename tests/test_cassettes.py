@@ -287,7 +287,11 @@ def test_provider_state_calls_are_kept_with_their_operation(mock_recording: Reco
         assert paths == {contracts[op.id].path, STATES_PATH}
         states = {json.loads(i["request"]["body"])["state"] for i in data["interactions"]
                   if i["request"]["uri"].endswith(STATES_PATH)}  # fmt: skip
-        assert states == {s.state for s in contracts[op.id].scenarios if s.state}
+        own = {s.state for s in contracts[op.id].scenarios if s.state}
+        # and the states set for other operations while this one's valid requests are sent
+        elsewhere = {s.state for c in contracts.values() if c.id != op.id for s in c.scenarios
+                     if s.state and "operation" in s.params}  # fmt: skip
+        assert states == own | elsewhere
 
 
 # --------------------------------------------------------------------------- secrets
@@ -490,6 +494,16 @@ def test_an_operation_the_recording_lacks_is_named_or_noted(tmp_path: Path, caps
     assert status == 0 and document is not None
     assert [op["id"] for op in document["operations"]] == [START_MONITORING]
     assert f"note: {CREATE_SCOPE} has a contract but no recording" in capsys.readouterr().err
+
+
+def test_replaying_one_of_the_recorded_operations_says_why_some_answers_were_not_asked_for(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, document = replay_cli(COMMITTED, tmp_path, "--operation", START_MONITORING)
+    assert status == 0 and document is not None
+    assert [op["id"] for op in document["operations"]] == [START_MONITORING]
+    # the recording set CreateScope's states while StartMonitoringMember's requests were sent
+    assert "the recording also ran operations this replay leaves out" in capsys.readouterr().err
 
 
 # --------------------------------------------------------------------------- broken cassettes

@@ -26,6 +26,7 @@ from faults.building import Builder, any_error, correct, on_answers, renamed
 from jsonschema import Draft202012Validator
 
 from harness.aws import SigningKey
+from harness.case import Intent
 from harness.contract import Contract, load_contracts
 from harness.engine import Engine, Listener, RunOptions
 from harness.mock.server import serve_in_thread
@@ -182,12 +183,54 @@ def test_without_provider_states_the_state_scenarios_are_not_exercised(without_s
 
 
 def test_each_state_scenario_sets_its_state_up_before_and_tears_it_down_after(with_states: Run) -> None:
-    stateful = [s for c in contracts() for s in c.scenarios if s.state is not None]
-    changes = with_states.state_changes()
-    assert [c["action"] for c in changes] == ["setup", "teardown"] * len(stateful)
-    for setup, teardown in zip(changes[::2], changes[1::2], strict=True):
-        assert (setup["state"], setup["params"]) == (teardown["state"], teardown["params"])
-    assert [c["state"] for c in changes[::2]] == [s.state for s in stateful]
+    expected = []
+    for contract in contracts():
+        expected += [s.state for s in contract.scenarios if s.state is not None]
+        # then each operation-wide state of the others, while this operation's valid requests are sent
+        expected += [s.state for other in contracts() if other.id != contract.id for s in other.scenarios
+                     if s.state is not None and "operation" in s.params]  # fmt: skip
+    scenarios = _split_by_scenario(with_states.state_changes())
+    assert [own_setup["state"] for own_setup, *_ in scenarios] == expected
+    for own_setup, *inside, own_teardown in scenarios:
+        assert (own_setup["action"], own_teardown["action"]) == ("setup", "teardown")
+        assert (own_setup["state"], own_setup["params"]) == (own_teardown["state"], own_teardown["params"])
+        # a decoy: the same state set up with other params and torn down at once, inside the scenario
+        for decoy_setup, decoy_teardown in zip(inside[::2], inside[1::2], strict=True):
+            assert (decoy_setup["action"], decoy_teardown["action"]) == ("setup", "teardown")
+            assert decoy_setup["state"] == decoy_teardown["state"] == own_setup["state"]
+            assert decoy_setup["params"] == decoy_teardown["params"] != own_setup["params"]
+
+
+def test_a_state_set_up_from_the_request_is_set_up_twice_and_one_setup_torn_down(with_states: Run) -> None:
+    """SPEC 5: a teardown undoes the setup of the same state and params, and only that."""
+    decoyed = [scenario for scenario in _split_by_scenario(with_states.state_changes()) if len(scenario) > 2]
+    assert {scenario[0]["state"] for scenario in decoyed} == {"graph has member", "graph member limit reached"}
+
+
+def test_while_a_state_is_set_for_one_operation_the_others_are_tried(with_states: Run) -> None:
+    """SPEC 5: `access denied` and the other operation-wide states concern "that operation" only."""
+    tried = [r for r in with_states.results if " is set for " in r.case.description]
+    assert {(r.case.operation, r.case.description.split("'")[1]) for r in tried} == {
+        ("detective:StartMonitoringMember", "throttled"),  # set for CreateScope
+        ("detective:StartMonitoringMember", "internal failure"),
+        ("detective:StartMonitoringMember", "access denied"),
+        ("networkflowmonitor:CreateScope", "internal failure"),  # set for StartMonitoringMember
+        ("networkflowmonitor:CreateScope", "access denied"),
+    }
+    assert all(r.case.intent is Intent.VALID and not r.failed for r in tried)
+
+
+def _split_by_scenario(changes: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The state changes of each scenario: its own setup, any decoy setup and teardown, its own teardown."""
+    scenarios: list[list[dict[str, Any]]] = []
+    current: list[dict[str, Any]] = []
+    for change in changes:
+        current.append(change)
+        if change == {**current[0], "action": "teardown"}:
+            scenarios.append(current)
+            current = []
+    assert current == [], "a setup was never torn down"
+    return scenarios
 
 
 def test_a_run_split_for_workers_keeps_states_apart_from_the_stateless_cases() -> None:

@@ -120,7 +120,13 @@ def replay_recording(
                 "this is a bug of the harness; please report it"
             ) from None
     unplayed = transport.interactions - transport.played
-    if unplayed:
+    if unplayed and len(chosen) < len(manifest.operations):
+        notes.append(
+            f"{unplayed} of the {transport.interactions} recorded interactions were not asked for: the "
+            "recording also ran operations this replay leaves out, whose provider states were set while "
+            "the requests of the replayed ones were sent (or the cases changed since the recording)"
+        )
+    elif unplayed:
         notes.append(
             f"{unplayed} of the {transport.interactions} recorded interactions were not asked for: the cases "
             f"changed since the recording; to judge the current cases in full, record the run again: "

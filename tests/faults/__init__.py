@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 from faults.building import Builder, contracts
 from faults.client import Client
 from faults.middleware import Stage
-from faults.variants import CAUGHT, CONTROLS, MISSED, VARIANTS, Finding, Variant
+from faults.variants import CAUGHT, CONTROLS, VARIANTS, Finding, Variant
 from harness.aws import SigningKey
 from harness.contract import Contract
 from harness.engine import Engine, RunOptions
@@ -117,7 +117,6 @@ __all__ = [
     "CAUGHT",
     "CONTROLS",
     "CREDENTIALS",
-    "MISSED",
     "VARIANTS",
     "Finding",
     "Loopback",
