@@ -67,7 +67,7 @@ class BoundaryProbes:
         """The minimal valid body (valid for every rule), then each rule's probes."""
         probes = [Probe(Intent.VALID, None, "boundary", "the minimal valid body (required members only)", self.base)]
         seen: set[tuple[str | None, str]] = {(None, Contract_key(self.base))}
-        largest = LargestBody(self.contract, self._simplest).build()
+        largest = LargestBody(self.contract, self.base, self._simplest).build()
         if largest is not None and (None, Contract_key(largest)) not in seen:
             seen.add((None, Contract_key(largest)))
             size = len(json.dumps(largest, ensure_ascii=False).encode())
@@ -81,11 +81,22 @@ class BoundaryProbes:
                     probes.append(probe)
         return probes
 
-    def _simplest(self, schema: Schema) -> Any:
-        key = Contract_key(schema)
-        if key not in self._simplest_values:
-            self._simplest_values[key] = minimal(self.strategies.for_schema(schema, ""))
-        return self._simplest_values[key]
+    def _sample(self, schema: Schema) -> str:
+        """A generated valid string of ``schema`` (the same for every rule on it)."""
+        cache_key = "sample:" + Contract_key(schema)
+        if cache_key not in self._simplest_values:
+            self._simplest_values[cache_key] = draw(string_strategy(schema), seed_value=0)
+        value: str = self._simplest_values[cache_key]
+        return value
+
+    def _simplest(self, schema: Schema, *, key: bool = False) -> Any:
+        """The simplest valid value of ``schema``, or of a map key (``propertyNames`` need not
+        say they are strings); cached: several rules share a location."""
+        cache_key = ("key:" if key else "") + Contract_key(schema)
+        if cache_key not in self._simplest_values:
+            strategy = string_strategy(schema) if key else self.strategies.for_schema(schema, "")
+            self._simplest_values[cache_key] = minimal(strategy)
+        return self._simplest_values[cache_key]
 
     def for_rule(self, rule: Rule) -> Iterator[Probe]:
         try:
@@ -113,8 +124,8 @@ class BoundaryProbes:
                 node = node["items"]
             elif step in (VALUE, KEY):
                 if not get_at(body, tuple(path)):
-                    entry_key = minimal(string_strategy(node.get("propertyNames", {})))
-                    entry_value = minimal(self.strategies.for_schema(node["additionalProperties"], ""))
+                    entry_key = self._simplest(node.get("propertyNames", {}), key=True)
+                    entry_value = self._simplest(node["additionalProperties"])
                     body = replace_at(body, tuple(path), _constant({entry_key: entry_value}))
                 node = node.get("propertyNames", {}) if step is KEY else node["additionalProperties"]
             else:
@@ -123,7 +134,7 @@ class BoundaryProbes:
                 try:
                     get_at(body, (*path, step))
                 except Missing:
-                    value = minimal(self.strategies.for_schema(sub, ""))
+                    value = self._simplest(sub)
                     body = replace_at(body, tuple(path), _with_member(step, value))
                 node = sub
             path.append(step)
@@ -158,7 +169,7 @@ class BoundaryProbes:
     def _type(self, rule: Rule, base: Any, node: Schema) -> Iterator[Probe]:
         wrongs = list(WRONG_TYPES.get(str(node.get("type")), ()))
         if node.get("type") == "string":
-            sample = draw(string_strategy(node), seed_value=0)
+            sample = self._sample(node)
             number = "1" + sample[1:] if sample.isdigit() else ""
             if number and self.contract.request_validator.is_valid(self._set(base, rule, number)):
                 wrongs.append(int(number))  # a number a lenient parser would coerce into a valid string
@@ -292,7 +303,7 @@ class BoundaryProbes:
                 yield from self._accepted(rule, self._set(base, rule, variant), label, variant)
             else:
                 yield from self._rejected(rule, self._set(base, rule, variant), label)
-        samples = [value, draw(string_strategy(node), seed_value=0)]
+        samples = [value, self._sample(node)]
         for sample in dict.fromkeys(samples):
             for label, variant in near_misses(sample):
                 yield from self._rejected(rule, self._set(base, rule, variant), label, origin="near-miss")
@@ -353,6 +364,7 @@ def _quantifiers(pattern: str) -> Iterator[tuple[int, int, int, int | None]]:
 
 def quantifier_variants(pattern: str) -> Iterator[tuple[str, str]]:
     """For each bounded quantifier: strings at its bounds (valid) and one past them (invalid)."""
+    variants: list[tuple[str, re.Pattern[str]]] = []  # (label, the variant as a Python pattern)
     for index, (start, end, low, high) in enumerate(_quantifiers(pattern)):
         counts = [(low, "at the lower bound")]
         if low > 0:
@@ -362,14 +374,19 @@ def quantifier_variants(pattern: str) -> Iterator[tuple[str, str]]:
         if high is not None:
             counts += [(high, "at the upper bound"), (high + 1, "one above the upper bound")]
         for count, label in counts:
-            variant_pattern = f"{pattern[:start]}{{{count}}}{pattern[end:]}"
             try:
-                compiled = ecma.python_equivalent(variant_pattern)
-                # the first generated example, not a shrunk one: shrinking costs ~0.3 s each
-                text = draw(st.from_regex(compiled, fullmatch=True), seed_value=count, index=0)
+                compiled = ecma.python_equivalent(f"{pattern[:start]}{{{count}}}{pattern[end:]}")
             except Exception:
                 continue
-            yield f"pattern quantifier #{index + 1} {pattern[start:end]} {label} ({count}): {text!r}", text
+            variants.append((f"pattern quantifier #{index + 1} {pattern[start:end]} {label} ({count})", compiled))
+    if not variants:
+        return
+    # one Hypothesis run draws them all, its first example (each run costs ~3 ms, shrinking ~0.3 s)
+    texts = draw(
+        st.tuples(*(st.from_regex(compiled, fullmatch=True) for _, compiled in variants)), seed_value=0, index=0
+    )
+    for (label, _), text in zip(variants, texts, strict=True):
+        yield f"{label}: {text!r}", text
 
 
 def near_misses(value: str) -> Iterator[tuple[str, str]]:

@@ -21,20 +21,23 @@ from harness.generation.values import single_class_alphabet
 Schema = Mapping[str, Any]
 
 FILLER = "a"
+ABSENT: Any = object()  # no value of the minimal body at this place
 
 
 class LargestBody:
-    """Builds the largest valid body of one contract; ``simplest`` gives an unbounded value."""
+    """Builds the largest valid body of one contract.  A value with no upper bound is the
+    minimal body's value at the same place, else what ``simplest`` gives for its schema."""
 
-    def __init__(self, contract: Contract, simplest: Callable[[Schema], Any]) -> None:
+    def __init__(self, contract: Contract, minimal_body: Any, simplest: Callable[..., Any]) -> None:
         self.contract = contract
+        self.minimal_body = minimal_body
         self.simplest = simplest
 
     def build(self) -> Any | None:
-        body = self.value(self.contract.request_schema())
+        body = self.value(self.contract.request_schema(), self.minimal_body)
         return body if self.contract.request_validator.is_valid(body) else None
 
-    def value(self, schema: Schema) -> Any:
+    def value(self, schema: Schema, minimal: Any = ABSENT) -> Any:
         while "$ref" in schema:
             schema, _ = self.contract.resolve(schema)
         if "const" in schema:
@@ -42,40 +45,36 @@ class LargestBody:
         if "enum" in schema:
             return max(schema["enum"], key=lambda v: len(str(v)))
         kind = schema.get("type")
-        if (
-            kind == "object"
-            and not schema.get("properties")
-            and isinstance(schema.get("additionalProperties"), Mapping)
-        ):
+        is_map = not schema.get("properties") and isinstance(schema.get("additionalProperties"), Mapping)
+        if kind == "object" and is_map:
             return self.map(schema)
         if kind == "object":
-            return self.object(schema)
+            return self.object(schema, minimal if isinstance(minimal, dict) else {})
         if kind == "array":
             count = schema.get("maxItems", max(schema.get("minItems", 0), 1))
-            return [self.value(schema.get("items", {}))] * count
+            first = minimal[0] if isinstance(minimal, list) and minimal else ABSENT
+            return [self.value(schema.get("items", {}), first)] * count
         if kind == "string":
-            return self.string(schema)
+            longest = self.longest_string(schema)
+            if longest is not None:
+                return longest
         if kind in ("integer", "number") and "maximum" in schema:
             return schema["maximum"]
-        return self.simplest(schema)
+        return minimal if minimal is not ABSENT else self.simplest(schema)
 
-    def object(self, schema: Schema) -> dict[str, Any]:
+    def object(self, schema: Schema, minimal: Mapping[str, Any]) -> dict[str, Any]:
         properties: Mapping[str, Schema] = schema.get("properties", {})
         required = list(schema.get("required", ()))
         # a union (one member of several) keeps its required members; others take every member
         names = required if schema.get("x-union") else [*required, *(n for n in properties if n not in required)]
         names = names[: schema.get("maxProperties", len(names))]
-        return {name: self.value(properties[name]) for name in names}
+        return {name: self.value(properties[name], minimal.get(name, ABSENT)) for name in names}
 
     def map(self, schema: Schema) -> dict[str, Any]:
         count = schema.get("maxProperties", schema.get("minProperties", 0))
         keys = self.distinct_strings(schema.get("propertyNames", {}), count)
         value = self.value(schema["additionalProperties"])
         return dict.fromkeys(keys, value)
-
-    def string(self, schema: Schema) -> str:
-        longest = self.longest_string(schema)
-        return longest if longest is not None else self.simplest(schema)
 
     def longest_string(self, schema: Schema) -> str | None:
         high: int | None = schema.get("maxLength")
@@ -96,7 +95,7 @@ class LargestBody:
         of the longest string (fewer when the counter breaks the schema)."""
         longest = self.longest_string(schema)
         if longest is None:
-            return [self.simplest(schema)][:count]
+            return [self.simplest(schema, key=True)][:count]
         low = schema.get("minLength", 0)
         out: list[str] = []
         for index in range(count):
