@@ -31,7 +31,10 @@ SUPPORTED = frozenset(
     }
 )  # fmt: skip
 
-BULK_ITEMS = 10
+# arrays and maps of generated bodies hold at most this many entries (more when the schema's
+# minimum asks): the boundary probes send the largest ones, and every entry costs Hypothesis
+# draws (CreateScope: 100 bodies in 0.44 s with 10, 0.20 s with 5) and the target validation
+BULK_ITEMS = 5
 _SAMPLE_CHARS = string.printable + "éßΩж中😀٣３\u00a0"
 _QUIET = settings(
     database=None,
@@ -69,8 +72,6 @@ class ValueStrategies:
             return self._object(schema, pointer)
         if kind == "array":
             items = self.for_schema(schema.get("items", {}), f"{pointer}/items")
-            # bulk generation keeps arrays short (the boundary probes send the longest ones):
-            # a 100-item body costs Hypothesis 100 draws and the target 100 validations
             low = schema.get("minItems", 0)
             return st.lists(items, min_size=low, max_size=max(low, min(schema.get("maxItems", BULK_ITEMS), BULK_ITEMS)))
         if kind == "string":
@@ -105,9 +106,9 @@ class ValueStrategies:
     def _map(self, schema: Schema, pointer: str) -> st.SearchStrategy[Any]:
         keys = string_strategy(schema.get("propertyNames", {}))
         values = self.for_schema(schema["additionalProperties"], f"{pointer}/additionalProperties")
-        return st.dictionaries(
-            keys, values, min_size=schema.get("minProperties", 0), max_size=min(schema.get("maxProperties", 8), 8)
-        )
+        low = schema.get("minProperties", 0)
+        high = max(low, min(schema.get("maxProperties", BULK_ITEMS), BULK_ITEMS))
+        return st.dictionaries(keys, values, min_size=low, max_size=high)
 
 
 def string_strategy(schema: Schema) -> st.SearchStrategy[str]:
