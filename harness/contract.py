@@ -202,6 +202,7 @@ def load_contract(file: Path) -> Contract:
     _check_schemas(file, document)
     contract = _build(file, document)
     _check_rules(contract)
+    _check_scenario_members(contract)
     return contract
 
 
@@ -416,6 +417,43 @@ def _build(file: Path, document: Mapping[str, Any]) -> Contract:
             for d in ext.get("drift", ())
         ),
     )
+
+
+def _check_scenario_members(contract: Contract) -> None:
+    """A scenario's ``$request`` params name required request members (the engine reads them
+    from every body), and its ``changed`` pointers name request members."""
+    for index, scenario in enumerate(contract.scenarios):
+        where = f"/x-harness/scenarios/{index}"
+        for name, spec in scenario.params.items():
+            if isinstance(spec, dict) and "$request" in spec:
+                problem = _member_problem(contract, str(spec["$request"]), required=True)
+                if problem:
+                    raise ContractError(file=contract.file, pointer=f"{where}/params/{name}", message=problem)
+        if scenario.idempotency_token != "new" and contract.idempotency is None:
+            raise ContractError(
+                file=contract.file,
+                pointer=f"{where}/request/idempotencyToken",
+                message=f"{scenario.idempotency_token!r} needs an idempotency token, and x-harness has no idempotency",
+            )
+        for position, pointer in enumerate(scenario.changed):
+            problem = _member_problem(contract, pointer, required=False)
+            if problem:
+                raise ContractError(file=contract.file, pointer=f"{where}/request/changed/{position}", message=problem)
+
+
+def _member_problem(contract: Contract, pointer: str, *, required: bool) -> str:
+    """Empty when ``pointer`` names a member of the request schema (a required one, at every
+    level, when ``required``), else what is wrong."""
+    node: Mapping[str, Any] = contract.request_schema()
+    for part in pointer.lstrip("/").split("/"):
+        while "$ref" in node:
+            node, _ = contract.resolve(node)
+        if part not in node.get("properties", {}):
+            return f"{pointer}: the request has no member {part!r}"
+        if required and part not in node.get("required", ()):
+            return f"{pointer}: {part!r} is optional, so a request may not have it; name a required member"
+        node = node["properties"][part]
+    return ""
 
 
 def _check_rules(contract: Contract) -> None:

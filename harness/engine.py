@@ -409,7 +409,10 @@ class Engine:
         result is valid; ``None`` when no valid body offers one."""
         for pointer in pointers:
             location = tuple(pointer.lstrip("/").split("/"))
-            current = get_at(body, location)
+            try:
+                current = get_at(body, location)
+            except Missing:
+                return None  # an optional member this body lacks: nothing to change
             donors = [self._scenario_body(op, salt + attempt, unlike=body) for attempt in range(8)]
             for donor in donors:
                 try:

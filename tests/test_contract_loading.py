@@ -134,6 +134,36 @@ BROKEN = [
         "/x-harness/scenarios/0/expect/status",
         "status 418 is not among the operation's responses",
     ),
+    Broken(
+        "a scenario param read from a request member that does not exist",
+        set_member("/x-harness/scenarios/0/params", "Graph", {"$request": "/graphArn"}),
+        "/x-harness/scenarios/0/params/Graph",
+        "/graphArn: the request has no member 'graphArn'",
+    ),
+    Broken(
+        "a scenario param read from an optional request member",
+        set_member("/x-harness/scenarios/0/params", "token", {"$request": "/clientToken"}),
+        "/x-harness/scenarios/0/params/token",
+        "'clientToken' is optional",
+    ),
+    Broken(
+        "a scenario changing a request member that does not exist",
+        set_member("/x-harness/scenarios/0/request", "changed", ["/targets/0/region"]),
+        "/x-harness/scenarios/0/request/changed/0",
+        "the request has no member '0'",
+    ),
+    Broken(
+        "a scenario with an unknown kind of idempotency token",
+        set_member("/x-harness/scenarios/0/request", "idempotencyToken", "old"),
+        "/x-harness/scenarios/0/request/idempotencyToken",
+        "is not one of ['new', 'none', 'retry']",
+    ),
+    Broken(
+        "a scenario sending no idempotency token for an operation without one",
+        delete_member("/x-harness", "idempotency"),
+        "/x-harness/scenarios/1/request/idempotencyToken",
+        "'none' needs an idempotency token",
+    ),
 ]
 
 
