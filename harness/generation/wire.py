@@ -25,6 +25,8 @@ MALFORMED_BODIES: tuple[tuple[str, bytes], ...] = (
 )
 
 OTHER_MEDIA_TYPES: tuple[str | None, ...] = (None, "text/plain", "application/x-www-form-urlencoded")
+# application/json as HTTP clients also write it: a parameter is not another media type (RFC 9110 8.3.1)
+JSON_SPELLINGS: tuple[str, ...] = ("application/json; charset=utf-8",)
 
 SIGNATURE_TRICKS: tuple[tuple[Auth, str], ...] = (
     (Auth.MISSING, "no Authorization header"),
@@ -49,6 +51,15 @@ def malformed_cases(operation: str) -> Iterator[Case]:
 
 
 def media_type_cases(operation: str, valid_body: Any) -> Iterator[Case]:
+    for spelling in JSON_SPELLINGS:
+        yield Case(
+            operation=operation,
+            intent=Intent.VALID,
+            origin="wire",
+            description=f"a valid body sent with Content-Type {spelling} (application/json with a parameter): accepted",
+            body=Case.encode(valid_body),
+            content_type=spelling,
+        )
     for media in OTHER_MEDIA_TYPES:
         yield Case(
             operation=operation,

@@ -220,6 +220,15 @@ def other_media_types_read_as_json(credentials: Credentials) -> ASGIApp:
     return Faulty(create_app(credentials=credentials), before=before)
 
 
+def media_type_compared_exactly(request: Request) -> Outcome:
+    """The Content-Type is compared as a string: ``application/json; charset=utf-8`` gets 415."""
+    media = request.header("content-type")
+    if is_operation(request) and media is not None and media != "application/json":
+        message = f"Unsupported Content-Type {media}."
+        return json_answer(415, {"message": message, "Message": message}, error="UnsupportedMediaTypeException")
+    return request
+
+
 def refusing_null_members(request: Request) -> Outcome:
     """SPEC 2 allows it: a JSON null for a member is refused with 400 rather than read as absent."""
     document = request.json()

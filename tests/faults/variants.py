@@ -340,6 +340,8 @@ VARIANTS: tuple[Variant, ...] = (
             witness=Witness(200, 413, sends(CREATE_SCOPE, {"targets": [TARGET], "tags": LARGEST_TAGS}))),
     Variant("body-limit-8k", WIRE, "bodies over 8 KiB get 413 (100 targets do not fit)",
             bugs.body_limit(8 * 1024), CREATE_SCOPE, (Finding("status_documented"),)),
+    Variant("media-type-compared-exactly", WIRE, "Content-Type compared as a string: a charset parameter gets 415",
+            wrapped(before=bugs.media_type_compared_exactly), START_MONITORING, (Finding("status_documented"),)),
     Variant("validation-422", WIRE, "validation errors answered 422, a framework default",
             on_answers(errors_named("ValidationException"), restatused(422)), START_MONITORING,
             (Finding("status_documented"),)),
