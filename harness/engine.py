@@ -231,7 +231,8 @@ class Engine:
         contract = op.contract
         if contract.idempotency is not None:
             self._idempotency(op)
-        self.listener.on_phase(contract.id, "provider states", len(contract.scenarios))
+        requests = sum(1 + (s.then is not None) + (s.idempotency_token == "retry") for s in contract.scenarios)
+        self.listener.on_phase(contract.id, "provider states", requests)
         for index, scenario in enumerate(contract.scenarios):
             self._scenario(op, index, scenario)
         self._isolation(op)
