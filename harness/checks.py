@@ -16,7 +16,7 @@ from typing import Any
 
 from harness import aws
 from harness.case import Auth, Case, Intent
-from harness.contract import Contract, Scenario
+from harness.contract import Contract
 from harness.result import Failure, Response, Severity
 
 SLOW_ANSWER_SECONDS = 2.0
@@ -268,28 +268,13 @@ def stateless_status(j: Judgement) -> Iterator[Failure]:
     status = j.response.status
     if j.case.intent is not Intent.VALID or not j.states_managed or status >= 500:
         return  # a 5xx is valid_accepted's
-    if status in state_only_statuses(j.contract):
+    if status in j.contract.state_only_statuses:
         named = f" ({j.error_name})" if j.error_name else ""
         yield _this("stateless_status").failure(
             f"{j.case.description}: a valid body, with no provider state for it, answered {status}{named}; "
             f"the contract gives {status} only in a provider state",
             rule=j.case.rule,
         )
-
-
-def state_only_statuses(contract: Contract) -> frozenset[int]:
-    """The statuses the contract expects only of scenarios with a provider state: not of a
-    scenario without one, not of idempotency, and never 200 or 400."""
-    with_state = {s for sc in contract.scenarios if sc.state is not None for s in _expected(sc)}
-    without_state = {s for sc in contract.scenarios if sc.state is None for s in _expected(sc)}
-    if contract.idempotency is not None:
-        without_state |= set(contract.idempotency.conflict.statuses)
-    return frozenset(with_state - without_state - {200, 400})
-
-
-def _expected(scenario: Scenario) -> tuple[int, ...]:
-    then = scenario.then.statuses if scenario.then is not None else ()
-    return (*scenario.expect.statuses, *then)
 
 
 @check(

@@ -46,6 +46,12 @@ class Scenario:
     then: Expectation | None = None
     then_doc: str = ""
 
+    @property
+    def statuses_expected(self) -> tuple[int, ...]:
+        """Every status the scenario may expect, its follow-up's included."""
+        then = self.then.statuses if self.then is not None else ()
+        return (*self.expect.statuses, *then)
+
 
 @dataclass(frozen=True)
 class Idempotency:
@@ -133,6 +139,16 @@ class Contract:
     @cached_property
     def _error_validators(self) -> dict[str, SchemaValidator]:
         return {}
+
+    @cached_property
+    def state_only_statuses(self) -> frozenset[int]:
+        """The statuses expected only of scenarios with a provider state: not of a scenario
+        without one, not of idempotency, and never 200 or 400."""
+        with_state = {s for sc in self.scenarios if sc.state is not None for s in sc.statuses_expected}
+        without_state = {s for sc in self.scenarios if sc.state is None for s in sc.statuses_expected}
+        if self.idempotency is not None:
+            without_state |= set(self.idempotency.conflict.statuses)
+        return frozenset(with_state - without_state - {200, 400})
 
     def request_schema(self) -> Mapping[str, Any]:
         schema: Mapping[str, Any] = resolve_pointer(self.document, self.request_pointer)

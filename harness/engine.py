@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, reject, seed, settings
 from hypothesis import strategies as st
@@ -64,7 +64,7 @@ class RunOptions:
     # "also": the stateless cases, then idempotency and provider states (shard 0 only);
     # "never": the stateless cases only; "only": idempotency and provider states only.
     # --workers runs its shards "never", then one process "only": no state is set while cases are sent.
-    stateful: str = "also"
+    stateful: Literal["also", "never", "only"] = "also"
 
 
 @dataclass
@@ -200,14 +200,14 @@ class Engine:
         if isinstance(valid_body, dict):
             cases += list(null_member_cases(contract.id, self._fresh_token(op, valid_body), optional))
         cases += list(media_type_cases(contract.id, self._fresh_token(op, valid_body)))
-        non_ascii = [
-            p.body
-            for p in probes
-            if p.intent is Intent.VALID
-            and not Case.encode(p.body).isascii()
-            and len(Case.encode(p.body)) <= MUTATION_BASE_MAX_BYTES
+        # the valid probes small enough to mutate and escape (their wire form, computed once)
+        small_valid = [
+            (p.body, wire)
+            for p in probes[1:]
+            if p.intent is Intent.VALID and len(wire := Case.encode(p.body)) <= MUTATION_BASE_MAX_BYTES
         ]
-        to_escape = [valid_body, *non_ascii[:1]]
+        non_ascii = next((body for body, wire in small_valid if not wire.isascii()), None)
+        to_escape = [valid_body] if non_ascii is None else [valid_body, non_ascii]
         cases += list(escaped_cases(contract.id, [self._fresh_token(op, body) for body in to_escape]))
         cases += list(signature_cases(contract.id, self._fresh_token(op, valid_body), invalid_body))
         options = self.options
@@ -217,12 +217,7 @@ class Engine:
             self._execute(op, case)
         self.listener.on_phase(contract.id, "generated valid bodies", self.options.max_examples)
         self._generated(op, Intent.VALID, op.strategies.body(), "generated")
-        small_valid_probes = [
-            p.body
-            for p in probes[1:]
-            if p.intent is Intent.VALID and len(Case.encode(p.body)) <= MUTATION_BASE_MAX_BYTES
-        ]
-        op.mutation_bases = [valid_body, *small_valid_probes, *op.valid_bodies]
+        op.mutation_bases = [valid_body, *(body for body, _ in small_valid), *op.valid_bodies]
         self.listener.on_phase(contract.id, "random invalid bodies", self.options.max_examples)
         self._generated(op, Intent.INVALID, invalid_bodies(contract, op.mutation_bases), "random-invalid")
 
@@ -414,7 +409,7 @@ class Engine:
                 current = get_at(body, location)
             except Missing:
                 return None  # an optional member this body lacks: nothing to change
-            donors = [self._scenario_body(op, salt + attempt, unlike=body) for attempt in range(8)]
+            donors = (self._scenario_body(op, salt + attempt, unlike=body) for attempt in range(8))
             for donor in donors:
                 try:
                     value = get_at(donor, location)
@@ -507,15 +502,16 @@ class Engine:
             scenario=scenario.name,
         )
         results: list[CaseResult] = []
+        made: CaseResult | None = None  # for a retry: the request it repeats, made before the state is set
         if token_member is not None and scenario.idempotency_token == "retry":
-            # the request the scenario repeats, made before the state is set
             before = replace(
                 case,
                 description=f"{case.description}; the first request, before the state is set",
                 expected_statuses=(200,),
                 expected_error=None,
             )
-            results.append(self._execute(op, before))
+            made = self._execute(op, before)
+            results.append(made)
         if scenario.state is not None:
             problem = self._provider_state("setup", scenario.state, params)
             if problem:
@@ -531,8 +527,8 @@ class Engine:
                 self._decoy(op, scenario, body, params, salt=300 + index)
             results.append(self._execute(op, case))
             first = results[-1].response
-            if len(results) == 2 and idem is not None:
-                _same_answer(idem, results[0], results[1])
+            if made is not None and idem is not None:
+                _same_answer(idem, made, results[-1])
             if scenario.then is not None and first is not None and first.status == 200:
                 follow = replace(
                     case,

@@ -12,7 +12,7 @@ import json
 import pytest
 
 from harness.case import Case, Intent
-from harness.checks import Judgement, default_registry, state_only_statuses
+from harness.checks import Judgement, default_registry
 from harness.contract import load_contracts
 from harness.result import Response
 
@@ -32,9 +32,9 @@ def judged(status: int, error: str, *, intent: Intent = Intent.VALID, states_man
 
 def test_the_statuses_only_a_state_gives_come_from_the_contracts_scenarios() -> None:
     # CreateScope: 409 is idempotency's, so a state-free request can get it
-    assert state_only_statuses(CREATE_SCOPE) == {402, 403, 429, 500}
+    assert CREATE_SCOPE.state_only_statuses == {402, 403, 429, 500}
     # StartMonitoringMember: 404 is the `unknown graph` scenario's, which sets no state
-    assert state_only_statuses(START_MONITORING) == {402, 403, 409, 500}
+    assert START_MONITORING.state_only_statuses == {402, 403, 409, 500}
 
 
 @pytest.mark.parametrize(

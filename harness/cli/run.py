@@ -110,7 +110,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         type=_positive,
         default=1,
         metavar="N",
-        help="split the run over N processes (default 1); results are merged",
+        help="split the run over N processes (default 1); idempotency and provider states run after them, "
+        "in one more process; results are merged",
     )
     parser.add_argument(
         "--example-db",

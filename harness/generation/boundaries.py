@@ -61,15 +61,16 @@ class BoundaryProbes:
         self.contract = contract
         self.strategies = ValueStrategies(contract)
         self.base = minimal(self.strategies.body())
-        self._simplest_values: dict[str, Any] = {}
+        self._memos: dict[tuple[str, str], Any] = {}
 
     def all(self) -> list[Probe]:
         """The minimal valid body (valid for every rule), then each rule's probes."""
         probes = [Probe(Intent.VALID, None, "boundary", "the minimal valid body (required members only)", self.base)]
         seen: set[tuple[str | None, str]] = {(None, Contract_key(self.base))}
         largest = LargestBody(self.contract, self.base, self._simplest).build()
-        if largest is not None and (None, Contract_key(largest)) not in seen:
-            seen.add((None, Contract_key(largest)))
+        largest_key = (None, Contract_key(largest))
+        if largest is not None and largest_key not in seen:
+            seen.add(largest_key)
             size = len(json.dumps(largest, ensure_ascii=False).encode())
             label = f"the largest valid body: every member, every count and length at its maximum ({size:,} bytes)"
             probes.append(Probe(Intent.VALID, None, "boundary", label, largest))
@@ -83,20 +84,23 @@ class BoundaryProbes:
 
     def _sample(self, schema: Schema) -> str:
         """A generated valid string of ``schema`` (the same for every rule on it)."""
-        cache_key = "sample:" + Contract_key(schema)
-        if cache_key not in self._simplest_values:
-            self._simplest_values[cache_key] = draw(string_strategy(schema), seed_value=0)
-        value: str = self._simplest_values[cache_key]
-        return value
+        sample: str = self._memo("sample", schema, lambda: draw(string_strategy(schema), seed_value=0))
+        return sample
 
     def _simplest(self, schema: Schema, *, key: bool = False) -> Any:
         """The simplest valid value of ``schema``, or of a map key (``propertyNames`` need not
-        say they are strings); cached: several rules share a location."""
-        cache_key = ("key:" if key else "") + Contract_key(schema)
-        if cache_key not in self._simplest_values:
-            strategy = string_strategy(schema) if key else self.strategies.for_schema(schema, "")
-            self._simplest_values[cache_key] = minimal(strategy)
-        return self._simplest_values[cache_key]
+        say they are strings)."""
+        if key:
+            return self._memo("key", schema, lambda: minimal(string_strategy(schema)))
+        return self._memo("simplest", schema, lambda: minimal(self.strategies.for_schema(schema, "")))
+
+    def _memo(self, kind: str, schema: Schema, make: Callable[[], Any]) -> Any:
+        """``make()``, once per kind and schema: several rules share a location, and each value
+        costs a Hypothesis run."""
+        cache_key = (kind, Contract_key(schema))
+        if cache_key not in self._memos:
+            self._memos[cache_key] = make()
+        return self._memos[cache_key]
 
     def for_rule(self, rule: Rule) -> Iterator[Probe]:
         try:
