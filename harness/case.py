@@ -8,7 +8,7 @@ sentence for people saying why it exists.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -47,7 +47,6 @@ class Case:
     expected_statuses: tuple[int, ...] = ()
     expected_error: str | None = None
     scenario: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @staticmethod
     def encode(value: Any) -> bytes:

@@ -22,6 +22,7 @@ from jsonschema.exceptions import best_match
 
 from harness import ecma
 from harness.errors import ContractError
+from harness.pointer import Missing, Pointer
 from harness.rules import CONSTRAINT_KEYWORDS, Rule, collect_rules, walk_schema
 from harness.validator import EcmaValidator, SchemaValidator
 
@@ -42,7 +43,7 @@ class Scenario:
     expect: Expectation
     doc: str
     idempotency_token: str = "new"  # "new", "none" or "retry" (see the contract meta-schema)
-    changed: tuple[str, ...] = ()  # pointers of members given another value once the params are read
+    changed: tuple[Pointer, ...] = ()  # members given another value once the params are read
     then: Expectation | None = None
     then_doc: str = ""
 
@@ -55,8 +56,8 @@ class Scenario:
 
 @dataclass(frozen=True)
 class Idempotency:
-    token: str  # JSON pointer of the token in the request body
-    same_response: tuple[str, ...]  # JSON pointers of the response members that must repeat
+    token: Pointer  # the token in the request body
+    same_response: tuple[Pointer, ...]  # the response members that must repeat
     conflict: Expectation
     doc: str
 
@@ -65,8 +66,8 @@ class Idempotency:
 class Echo:
     """A member of the 200 body that repeats a request member as sent."""
 
-    request: str  # JSON pointer in the request body
-    response: str  # JSON pointer in the 200 body
+    request: Pointer  # in the request body
+    response: Pointer  # in the 200 body
     doc: str
 
 
@@ -223,18 +224,13 @@ def load_contract(file: Path) -> Contract:
 
 
 def resolve_pointer(document: Mapping[str, Any], pointer: str) -> Any:
-    node: Any = document
+    """The node of a contract document at ``pointer`` (``KeyError`` when it has none)."""
     if pointer in ("", "/"):
-        return node
-    for raw in pointer.lstrip("/").split("/"):
-        part = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, Mapping) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            raise KeyError(pointer)
-    return node
+        return document
+    try:
+        return Pointer.parse(pointer).get(document)
+    except (Missing, ValueError):
+        raise KeyError(pointer) from None
 
 
 def _contract_meta_validator() -> Any:
@@ -413,21 +409,24 @@ def _build(file: Path, document: Mapping[str, Any]) -> Contract:
                 expect=_expectation(raw["expect"]),
                 doc=raw["doc"],
                 idempotency_token=raw.get("request", {}).get("idempotencyToken", "new"),
-                changed=tuple(raw.get("request", {}).get("changed", ())),
+                changed=tuple(Pointer.parse(p) for p in raw.get("request", {}).get("changed", ())),
                 then=_expectation(raw["then"]["expect"]) if "then" in raw else None,
                 then_doc=raw.get("then", {}).get("doc", ""),
             )
             for raw in ext.get("scenarios", ())
         ),
         idempotency=Idempotency(
-            token=idem["token"],
-            same_response=tuple(idem["sameResponse"]),
+            token=Pointer.parse(idem["token"]),
+            same_response=tuple(Pointer.parse(p) for p in idem["sameResponse"]),
             conflict=_expectation(idem["conflict"]),
             doc=idem["doc"],
         )
         if idem
         else None,
-        echoes=tuple(Echo(request=e["request"], response=e["response"], doc=e["doc"]) for e in ext.get("echo", ())),
+        echoes=tuple(
+            Echo(request=Pointer.parse(e["request"]), response=Pointer.parse(e["response"]), doc=e["doc"])
+            for e in ext.get("echo", ())
+        ),
         drift=tuple(
             DriftNote(fact=d["fact"], botocore=d["botocore"], contract=d["contract"], reason=d["reason"])
             for d in ext.get("drift", ())
@@ -442,7 +441,7 @@ def _check_scenario_members(contract: Contract) -> None:
         where = f"/x-harness/scenarios/{index}"
         for name, spec in scenario.params.items():
             if isinstance(spec, dict) and "$request" in spec:
-                problem = _member_problem(contract, str(spec["$request"]), required=True)
+                problem = _member_problem(contract, Pointer.parse(str(spec["$request"])), required=True)
                 if problem:
                     raise ContractError(file=contract.file, pointer=f"{where}/params/{name}", message=problem)
         if scenario.idempotency_token != "new" and contract.idempotency is None:
@@ -457,11 +456,11 @@ def _check_scenario_members(contract: Contract) -> None:
                 raise ContractError(file=contract.file, pointer=f"{where}/request/changed/{position}", message=problem)
 
 
-def _member_problem(contract: Contract, pointer: str, *, required: bool) -> str:
+def _member_problem(contract: Contract, pointer: Pointer, *, required: bool) -> str:
     """Empty when ``pointer`` names a member of the request schema (a required one, at every
     level, when ``required``), else what is wrong."""
     node: Mapping[str, Any] = contract.request_schema()
-    for part in pointer.lstrip("/").split("/"):
+    for part in pointer.parts:
         while "$ref" in node:
             node, _ = contract.resolve(node)
         if part not in node.get("properties", {}):

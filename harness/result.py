@@ -64,6 +64,7 @@ class CaseResult:
     transport_error: str | None = None
     failures: list[Failure] = field(default_factory=list)
     minimal: bool = False  # a shrunk reproduction
+    checks: tuple[str, ...] = ()  # the checks that judged it
 
     @property
     def failed(self) -> bool:

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.pointer import Missing, Pointer
+
 #: Keywords that constrain a value; each occurrence in a contract must belong to a rule.
 CONSTRAINT_KEYWORDS = frozenset(
     {
@@ -41,6 +43,45 @@ VALUE = Step("{}")  # every value of a map
 KEY = Step("<key>")  # every key of a map
 
 Location = tuple[str | Step, ...]
+
+
+def first_place(location: Location, body: Any) -> Pointer:
+    """The first place of ``body`` that ``location`` names: the first item of every array, the
+    first entry of every map (for a location ending in a map's key, the entry whose key it is).
+    :class:`~harness.pointer.Missing` when the body has none."""
+    parts: list[str] = []
+    node = body
+    for step in location:
+        if step is ITEM:
+            if not isinstance(node, list) or not node:
+                raise Missing(format_location(location))
+            parts.append("0")
+            node = node[0]
+        elif step is VALUE or step is KEY:
+            if not isinstance(node, dict) or not node:
+                raise Missing(format_location(location))
+            key = next(iter(node))
+            parts.append(key)
+            node = node[key]
+        else:
+            if not isinstance(node, dict) or not isinstance(step, str) or step not in node:
+                raise Missing(format_location(location))
+            parts.append(step)
+            node = node[step]
+    return Pointer(tuple(parts))
+
+
+def value_at(location: Location, body: Any) -> Any:
+    """The value at the first place of ``location`` in ``body``; for a map's key, the key."""
+    place = first_place(location, body)
+    return place.last if location[-1:] == (KEY,) else place.get(body)
+
+
+def with_value(location: Location, body: Any, value: Any) -> Any:
+    """A copy of ``body`` with ``value`` at the first place of ``location``; for a map's key,
+    that entry renamed to ``value``, its value kept."""
+    place = first_place(location, body)
+    return place.rename(body, value) if location[-1:] == (KEY,) else place.set(body, value)
 
 
 def format_location(location: Location) -> str:

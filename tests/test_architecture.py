@@ -9,7 +9,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "harness"
 
 #: Layer of each top-level module or package of ``harness`` (ARCHITECTURE.md), lowest first.
 LAYERS: dict[str, int] = {
-    "errors": 0, "ecma": 0,
+    "errors": 0, "ecma": 0, "pointer": 0,
     "rules": 1, "validator": 1, "contract": 1, "drift": 1,
     "aws": 2,
     "case": 3, "generation": 3, "checks": 3, "result": 3, "summary": 3, "target": 3, "engine": 3,

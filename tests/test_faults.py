@@ -22,7 +22,6 @@ from faults import (
     CONTROLS,
     VARIANTS,
     Loopback,
-    RememberedProbes,
     Variant,
     failure_groups,
     loopback,
@@ -32,20 +31,10 @@ from faults import (
 )
 from faults.building import correct
 
-from harness import engine
-
 SEED = 7
 MAX_EXAMPLES = 5
 
 by_id = attrgetter("id")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def probes_computed_once() -> Iterator[None]:
-    """Some 90 runs against two contracts: their boundary probes are computed once each."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(engine, "BoundaryProbes", RememberedProbes)
-        yield
 
 
 @pytest.fixture(scope="module")

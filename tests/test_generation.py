@@ -11,10 +11,10 @@ import pytest
 from harness.case import Intent
 from harness.contract import Contract, load_contracts
 from harness.generation.boundaries import BoundaryProbes, Probe, near_misses, quantifier_variants
-from harness.generation.locate import get_at
 from harness.generation.mutations import invalid_bodies
 from harness.generation.values import ValueStrategies, draw, minimal
 from harness.generation.wire import escaped
+from harness.rules import value_at
 
 CONTRACTS = load_contracts()
 CREATE_SCOPE = CONTRACTS["networkflowmonitor:CreateScope"]
@@ -58,7 +58,7 @@ def test_probes_are_deterministic() -> None:
 
 
 def sizes(found: list[Probe], rule: str, intent: Intent, location: tuple[Any, ...]) -> set[int]:
-    return {len(get_at(p.body, location)) for p in by_rule(found)[rule][intent]}
+    return {len(value_at(location, p.body)) for p in by_rule(found)[rule][intent]}
 
 
 @pytest.mark.parametrize(

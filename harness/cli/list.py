@@ -17,7 +17,8 @@ import textwrap
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from harness.checks import ENGINE_CHECK_DOCS, default_registry
+from harness.checks import RESPONSE_CHECKS, idempotency, target_answers
+from harness.checks import check_docs as all_check_docs
 from harness.cli.validate import add_contracts_argument, find_contract
 from harness.contract import Contract, load_contracts
 from harness.rules import format_location
@@ -79,8 +80,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def check_docs() -> dict[str, str]:
-    """Every check of a run and what it asserts (the engine's own checks last)."""
-    return {**default_registry().docs(), **ENGINE_CHECK_DOCS}
+    """Every check of a run and what it asserts (the run checks last)."""
+    return dict(all_check_docs())
 
 
 def checks_of(contract: Contract) -> list[str]:
@@ -89,10 +90,10 @@ def checks_of(contract: Contract) -> list[str]:
     ``provider_state_setup`` is left out: a setup that fails is the failure of its scenario.
     ``idempotency`` belongs to the operations with an idempotency token.
     """
-    checks = list(default_registry().docs())
+    checks = [check.name for check in RESPONSE_CHECKS]
     if contract.idempotency is not None:
-        checks.append("idempotency")
-    checks.append("target_answers")
+        checks.append(idempotency.name)
+    checks.append(target_answers.name)
     return checks
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from hypothesis import strategies as st
@@ -26,9 +26,9 @@ from harness import ecma
 from harness.case import Intent
 from harness.contract import Contract
 from harness.generation.largest import LargestBody
-from harness.generation.locate import Missing, get_at, remove_at, replace_at
 from harness.generation.values import ValueStrategies, draw, minimal, string_strategy
-from harness.rules import ITEM, KEY, VALUE, Location, Rule, format_location
+from harness.pointer import Missing, Pointer
+from harness.rules import ITEM, KEY, VALUE, Location, Rule, first_place, format_location, value_at, with_value
 
 Schema = Mapping[str, Any]
 
@@ -52,6 +52,7 @@ class Probe:
     origin: str  # "boundary" or "near-miss"
     description: str
     body: Any
+    target: Pointer | None = None  # the member the probe changes (None: the body as a whole is the point)
 
 
 class BoundaryProbes:
@@ -105,15 +106,22 @@ class BoundaryProbes:
     def for_rule(self, rule: Rule) -> Iterator[Probe]:
         try:
             base = self._filled(rule.location)
+            target = first_place(rule.location, base)
         except Missing:
             return
         node = rule.schema
         if base != self.base:
-            yield from self._accepted(rule, base, "the minimal body with this member present", base)
+            yield from self._aimed(target, self._accepted(rule, base, "the minimal body with this member present"))
         for keyword in rule.keywords:
             maker = getattr(self, f"_{keyword}", None)
             if maker is not None:
-                yield from maker(rule, base, node)
+                yield from self._aimed(target, maker(rule, base, node))
+
+    @staticmethod
+    def _aimed(target: Pointer, probes: Iterator[Probe]) -> Iterator[Probe]:
+        """``probes``, each aimed at ``target`` unless it names a member of its own."""
+        for probe in probes:
+            yield probe if probe.target is not None else replace(probe, target=target)
 
     # -------------------------------------------------------------- filling a location
 
@@ -121,25 +129,24 @@ class BoundaryProbes:
         """The minimal body, with optional members and map entries on ``location`` added."""
         body = self.base
         node: Schema = self.contract.request_schema()
-        path: list[Any] = []
+        path: list[str | Any] = []
         for step in location:
             node = self._deref(node)
             if step is ITEM:
                 node = node["items"]
             elif step in (VALUE, KEY):
-                if not get_at(body, tuple(path)):
+                if not value_at(tuple(path), body):
                     entry_key = self._simplest(node.get("propertyNames", {}), key=True)
                     entry_value = self._simplest(node["additionalProperties"])
-                    body = replace_at(body, tuple(path), _constant({entry_key: entry_value}))
+                    body = with_value(tuple(path), body, {entry_key: entry_value})
                 node = node.get("propertyNames", {}) if step is KEY else node["additionalProperties"]
             else:
                 assert isinstance(step, str)
                 sub = node["properties"][step]
-                try:
-                    get_at(body, (*path, step))
-                except Missing:
-                    value = self._simplest(sub)
-                    body = replace_at(body, tuple(path), _with_member(step, value))
+                parent = first_place(tuple(path), body)
+                member = parent / step
+                if member.get_or(body, _ABSENT) is _ABSENT:
+                    body = member.set(body, self._simplest(sub))
                 node = sub
             path.append(step)
         return body
@@ -151,22 +158,24 @@ class BoundaryProbes:
 
     # -------------------------------------------------------------- acceptance by the validator
 
-    def _accepted(self, rule: Rule, body: Any, label: str, value: Any) -> Iterator[Probe]:
+    def _accepted(self, rule: Rule, body: Any, label: str) -> Iterator[Probe]:
         if self.contract.request_validator.is_valid(body):
             yield Probe(Intent.VALID, rule.id, "boundary", f"{_where(rule)}: {label}", body)
 
-    def _rejected(self, rule: Rule, body: Any, label: str, origin: str = "boundary") -> Iterator[Probe]:
+    def _rejected(
+        self, rule: Rule, body: Any, label: str, origin: str = "boundary", *, target: Pointer | None = None
+    ) -> Iterator[Probe]:
         """An invalid-side probe, aimed at ``rule``; a near miss that breaks another rule of
         the same value instead (a trailing newline breaking a fixed length) is kept for it."""
         broken = [v.rule for v in self.contract.request_validator.violations(body) if v.rule]
-        target = rule if rule in broken else None
-        if target is None and origin == "near-miss":
-            target = next((r for r in broken if r.location == rule.location), None)
-        if target is not None:
-            yield Probe(Intent.INVALID, target.id, origin, f"{_where(target)}: {label}", body)
+        broken_rule = rule if rule in broken else None
+        if broken_rule is None and origin == "near-miss":
+            broken_rule = next((r for r in broken if r.location == rule.location), None)
+        if broken_rule is not None:
+            yield Probe(Intent.INVALID, broken_rule.id, origin, f"{_where(broken_rule)}: {label}", body, target)
 
     def _set(self, base: Any, rule: Rule, value: Any) -> Any:
-        return replace_at(base, rule.location, lambda _old: value)
+        return with_value(rule.location, base, value)
 
     # -------------------------------------------------------------- per keyword
 
@@ -180,37 +189,32 @@ class BoundaryProbes:
         if rule.location[-1:] == (ITEM,):
             # a null item beside a valid one: a wrong type (only a null *member* means absent),
             # and dropping it would leave a valid array, so a server that drops nulls is seen
-            yield from self._rejected(
-                rule,
-                replace_at(base, rule.location[:-1], lambda items: [None, *items]),
-                "a null item before a valid one",
-            )
+            items = first_place(rule.location[:-1], base)
+            yield from self._rejected(rule, items.set(base, [None, *items.get(base)]), "a null item before a valid one")
         for wrong in wrongs:
             yield from self._rejected(
                 rule, self._set(base, rule, wrong), f"{type(wrong).__name__} {wrong!r} instead of {node['type']}"
             )
 
     def _minLength(self, rule: Rule, base: Any, node: Schema) -> Iterator[Probe]:
-        seed = _text(get_at(base, rule.location))
+        seed = _text(value_at(rule.location, base))
         low = node.get("minLength", 0)
         for n, ok in ((low, True), (low - 1, False)):
             if n >= 0:
                 yield from self._length_probe(rule, base, node, seed, n, ok)
 
     def _maxLength(self, rule: Rule, base: Any, node: Schema) -> Iterator[Probe]:
-        seed = _text(get_at(base, rule.location))
+        seed = _text(value_at(rule.location, base))
         high = node["maxLength"]
         for n, ok in ((high, True), (high + 1, False)):
             yield from self._length_probe(rule, base, node, seed, n, ok)
         if "pattern" not in node and rule.location[-1:] != (KEY,):
             yield from self._accepted(
-                rule, self._set(base, rule, ASTRAL * high), f"{high} astral characters (one code point each)", None
+                rule, self._set(base, rule, ASTRAL * high), f"{high} astral characters (one code point each)"
             )
             yield from self._rejected(rule, self._set(base, rule, ASTRAL * (high + 1)), f"{high + 1} astral characters")
         elif "pattern" not in node:
-            yield from self._accepted(
-                rule, self._set(base, rule, ASTRAL * high), f"a key of {high} astral characters", None
-            )
+            yield from self._accepted(rule, self._set(base, rule, ASTRAL * high), f"a key of {high} astral characters")
             yield from self._rejected(
                 rule, self._set(base, rule, ASTRAL * (high + 1)), f"a key of {high + 1} astral characters"
             )
@@ -222,19 +226,19 @@ class BoundaryProbes:
             value = minimal(string_strategy(node).filter(lambda s: len(s) == n))
         label = f"{n} characters"
         if ok:
-            yield from self._accepted(rule, self._set(base, rule, value), label, value)
+            yield from self._accepted(rule, self._set(base, rule, value), label)
         else:
             yield from self._rejected(rule, self._set(base, rule, value), label)
 
     def _minItems(self, rule: Rule, base: Any, node: Schema) -> Iterator[Probe]:
-        items = get_at(base, rule.location)
+        items = value_at(rule.location, base)
         low = node.get("minItems", 0)
         for n, ok in ((low, True), (low - 1, False)):
             if n >= 0:
                 yield from self._count_probe(rule, base, (items * n)[:n] if items else [], n, ok, "items")
 
     def _maxItems(self, rule: Rule, base: Any, node: Schema) -> Iterator[Probe]:
-        items = get_at(base, rule.location)
+        items = value_at(rule.location, base)
         high = node["maxItems"]
         for n, ok in ((high, True), (high + 1, False)):
             yield from self._count_probe(rule, base, [items[0]] * n if items else [], n, ok, "items")
@@ -242,7 +246,7 @@ class BoundaryProbes:
     def _count_probe(self, rule: Rule, base: Any, value: Any, n: int, ok: bool, noun: str) -> Iterator[Probe]:
         body = self._set(base, rule, value)
         if ok:
-            yield from self._accepted(rule, body, f"{n} {noun}", value)
+            yield from self._accepted(rule, body, f"{n} {noun}")
         else:
             yield from self._rejected(rule, body, f"{n} {noun}")
 
@@ -258,14 +262,14 @@ class BoundaryProbes:
             yield from self._count_probe(rule, base, self._entries(base, rule, n), n, ok, "entries")
 
     def _entries(self, base: Any, rule: Rule, n: int) -> dict[str, Any]:
-        current = get_at(base, rule.location)
+        current = value_at(rule.location, base)
         value = next(iter(current.values())) if current else ""
         return {f"k{i}": value for i in range(n)}
 
     def _enum(self, rule: Rule, base: Any, node: Schema) -> Iterator[Probe]:
         allowed = list(node["enum"])
         for value in allowed:
-            yield from self._accepted(rule, self._set(base, rule, value), f"documented value {value!r}", value)
+            yield from self._accepted(rule, self._set(base, rule, value), f"documented value {value!r}")
         for value in allowed[:1]:
             if isinstance(value, str):
                 for wrong in (value.lower(), value.capitalize(), value + "_", "", value + " "):
@@ -277,21 +281,21 @@ class BoundaryProbes:
 
     def _required(self, rule: Rule, base: Any, node: Schema) -> Iterator[Probe]:
         for name in node["required"]:
-            yield from self._rejected(
-                rule, remove_at(base, (*rule.location, name)), f"without required member {name!r}"
-            )
+            member = first_place(rule.location, base) / name
+            yield from self._rejected(rule, member.remove(base), f"without required member {name!r}", target=member)
             renamed = name[0].swapcase() + name[1:]
             if renamed != name:
                 yield from self._rejected(
                     rule,
-                    replace_at(base, rule.location, _renamed(name, renamed)),
+                    member.rename(base, renamed),
                     f"required member {name!r} spelt {renamed!r} (member names are case-sensitive)",
+                    target=member,
                 )
 
     def _additionalProperties(self, rule: Rule, base: Any, node: Schema) -> Iterator[Probe]:
         if node.get("additionalProperties") is not False:
             return
-        current = get_at(base, rule.location)
+        current = value_at(rule.location, base)
         value = next(iter(current.values()), "x") if current else "x"
         extra = "unexpectedMember"
         yield from self._rejected(rule, self._set(base, rule, {**current, extra: value}), f"a second member {extra!r}")
@@ -300,11 +304,11 @@ class BoundaryProbes:
 
     def _pattern(self, rule: Rule, base: Any, node: Schema) -> Iterator[Probe]:
         pattern = node["pattern"]
-        value = _text(get_at(base, rule.location))
+        value = _text(value_at(rule.location, base))
         for label, variant in quantifier_variants(pattern):
             ok = ecma.matches(pattern, variant)
             if ok:
-                yield from self._accepted(rule, self._set(base, rule, variant), label, variant)
+                yield from self._accepted(rule, self._set(base, rule, variant), label)
             else:
                 yield from self._rejected(rule, self._set(base, rule, variant), label)
         samples = [value, self._sample(node)]
@@ -313,16 +317,7 @@ class BoundaryProbes:
                 yield from self._rejected(rule, self._set(base, rule, variant), label, origin="near-miss")
 
 
-def _renamed(old: str, new: str) -> Callable[[Any], Any]:
-    return lambda parent: {(new if key == old else key): value for key, value in parent.items()}
-
-
-def _constant(value: Any) -> Callable[[Any], Any]:
-    return lambda _old: value
-
-
-def _with_member(name: str, value: Any) -> Callable[[Any], Any]:
-    return lambda parent: {**parent, name: value}
+_ABSENT: Any = object()
 
 
 def _text(value: Any) -> str:

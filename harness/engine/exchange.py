@@ -1,0 +1,145 @@
+"""One case on the wire: built into a request, signed, sent, and its answer judged.
+
+:class:`Exchange` is the only part of the engine that talks to the transport for a case.  It
+also keeps watch on silence: when the target stops answering (:data:`GIVE_UP_AFTER_FAILURES`
+requests in a row, or :data:`GIVE_UP_AFTER_SECONDS` of them, on the engine's injected timer),
+it raises :class:`TargetGone` and the run ends with what it found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from harness.aws import SigningKey, sign
+from harness.case import Auth, Case
+from harness.checks import CheckRegistry, Judgement, target_answers
+from harness.contract import Contract
+from harness.engine.options import RunOptions
+from harness.errors import TargetUnreachable
+from harness.result import CaseResult, SentRequest
+from harness.target.http import Transport, TransportFailure
+
+OTHER_SERVICE = "sts"  # a signing name no contract has: a signature for it is no signature for the target
+GIVE_UP_AFTER_FAILURES = 5  # consecutive requests without an answer
+GIVE_UP_AFTER_SECONDS = 100.0  # of consecutive requests without an answer
+UNKNOWN_KEY = SigningKey("AKIAHARNESSUNKNOWN00", "harness-unknown-secret-key", "")
+# one minute either side of SPEC's 15 minutes: tight enough to catch a loose limit, loose
+# enough for the clocks of two machines
+SKEW_MINUTES = {Auth.WITHIN_SKEW: -14, Auth.EXPIRED: -16, Auth.FUTURE: 16}
+
+
+class RunStopped(Exception):
+    """Ends the run at once.  Raised by the exchange (:class:`TargetGone`) or by a transport
+    that cannot go on (a replay asked for a request it has no answer for)."""
+
+
+class TargetGone(RunStopped):
+    """The target stopped answering: the run ends, and what it found so far is reported,
+    ``last`` (the result of the request that was one too many) included."""
+
+    def __init__(self, message: str, *, last: CaseResult | None = None) -> None:
+        super().__init__(message)
+        self.last = last
+
+
+class Silence:
+    """Consecutive requests without an answer, on ``timer`` (seconds, monotonic)."""
+
+    def __init__(self, timer: Callable[[], float]) -> None:
+        self._timer = timer
+        self._count = 0
+        self._since: float | None = None
+
+    def answered(self) -> None:
+        self._count = 0
+        self._since = None
+
+    def unanswered(self, result: CaseResult) -> None:
+        """One more request without an answer (``result``); :class:`TargetGone` when that is too many."""
+        self._count += 1
+        if self._since is None:
+            self._since = self._timer()
+        if self._count >= GIVE_UP_AFTER_FAILURES or self._timer() - self._since > GIVE_UP_AFTER_SECONDS:
+            raise TargetGone(
+                f"the target stopped answering ({self._count} requests in a row without an answer); "
+                "the run was ended and what it found so far is reported",
+                last=result,
+            )
+
+
+class Exchange:
+    """Builds, signs, sends and judges cases for one run."""
+
+    def __init__(
+        self,
+        *,
+        transport: Transport,
+        options: RunOptions,
+        checks: CheckRegistry,
+        clock: Callable[[], datetime],
+        timer: Callable[[], float],
+    ) -> None:
+        self.transport = transport
+        self.options = options
+        self.checks = checks
+        self.clock = clock
+        self.silence = Silence(timer)
+        self._reached = False
+
+    def request(self, contract: Contract, case: Case) -> SentRequest:
+        """The request of ``case``, signed as its :class:`~harness.case.Auth` says."""
+        url = self.options.base_url.rstrip("/") + contract.path
+        headers: dict[str, str] = {}
+        if case.content_type is not None:
+            headers["Content-Type"] = case.content_type
+        key = self.options.key
+        if case.auth is Auth.UNKNOWN_KEY:
+            key = SigningKey(UNKNOWN_KEY.access_key, UNKNOWN_KEY.secret_key, key.region)
+        if case.auth is not Auth.MISSING:
+            shift = SKEW_MINUTES.get(case.auth)
+            headers = sign(
+                key=key,
+                service=OTHER_SERVICE if case.auth is Auth.WRONG_SERVICE else contract.signing_name,
+                method=contract.method,
+                url=url,
+                headers=headers,
+                body=case.body,
+                at=None if shift is None else self.clock() + timedelta(minutes=shift),
+            )
+        if case.auth is Auth.WRONG_SIGNATURE:
+            authorization = headers["Authorization"]
+            headers["Authorization"] = authorization[:-1] + ("0" if authorization[-1] != "0" else "1")
+        return SentRequest(method=contract.method, url=url, headers=headers, body=case.body)
+
+    def send(self, contract: Contract, case: Case) -> CaseResult:
+        """``case`` sent and judged (kept by no one: the phase decides)."""
+        request = self.request(contract, case)
+        try:
+            response = self.transport.send(request)
+        except TransportFailure as failure:
+            if not self._reached and failure.kind == "unreachable":
+                raise TargetUnreachable(
+                    f"{failure}. Check that the target is running and the URL is right "
+                    f"(harness run --target URL, or --target mock for the bundled mock)."
+                ) from None
+            problem = f"{failure.kind}: {failure}"
+            result = CaseResult(
+                case=case,
+                request=request,
+                response=None,
+                transport_error=problem,
+                failures=self.checks.run(target_answers, None, problem) or [],
+                checks=(target_answers.name,) if target_answers in self.checks else (),
+            )
+            self.silence.unanswered(result)
+            return result
+        self._reached = True
+        self.silence.answered()
+        judgement = Judgement(contract, case, response, states_managed=bool(self.options.provider_states))
+        failures, ran = self.checks.judge(judgement)
+        answered = self.checks.run(target_answers, response, None)
+        if answered is not None:
+            failures += answered
+            ran.append(target_answers.name)
+        return CaseResult(case=case, request=request, response=response, failures=failures, checks=tuple(ran))

@@ -1,0 +1,110 @@
+"""One operation's share of a run: what its phases share, and what they found.
+
+The phases of an operation run in order; each reads what the earlier ones left here (the
+boundary probes, the valid bodies drawn, those small enough to mutate) and keeps its results
+in :attr:`OperationRun.record`, the only place the results document is made from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Protocol
+
+from harness.case import Case, Intent
+from harness.checks import CheckRegistry
+from harness.contract import Contract
+from harness.engine.options import Listener, RunOptions
+from harness.engine.tokens import Tokens
+from harness.generation.boundaries import BoundaryProbes, Probe
+from harness.generation.values import ValueStrategies
+from harness.result import CaseResult
+from harness.summary import OperationRecord
+
+MUTATION_BASE_MAX_BYTES = 4096  # larger valid probes (100 targets) are not mutated: their violations cost ~25 ms each
+
+#: How a phase sends one case: the exchange, for this operation (the result is kept by no one).
+Send = Callable[[Case], CaseResult]
+
+
+class ProbeSource(Protocol):
+    """The boundary probes of one contract (:class:`~harness.generation.boundaries.BoundaryProbes`)."""
+
+    @property
+    def base(self) -> Any: ...
+
+    def all(self) -> list[Probe]: ...
+
+
+#: How the probes of a contract are made (tests of many runs share them: ``tests/faults``).
+ProbeMaker = Callable[[Contract], ProbeSource]
+
+
+@dataclass
+class OperationRun:
+    contract: Contract
+    options: RunOptions
+    checks: CheckRegistry
+    listener: Listener
+    tokens: Tokens
+    probe_maker: ProbeMaker = BoundaryProbes
+    record: OperationRecord = field(init=False)
+    valid_bodies: list[Any] = field(default_factory=list)  # the generated valid stream: scenario bodies
+
+    def __post_init__(self) -> None:
+        self.record = OperationRecord(contract=self.contract)
+
+    @property
+    def id(self) -> str:
+        return self.contract.id
+
+    @property
+    def shard(self) -> tuple[int, int]:
+        """(index, count) of this process's share of the stateless cases; the process that runs
+        only the stateful phases draws as a single process does."""
+        if self.options.stateful == "only":
+            return 0, 1
+        return self.options.shard_index, self.options.shard_count
+
+    @cached_property
+    def strategies(self) -> ValueStrategies:
+        return ValueStrategies(self.contract)
+
+    @cached_property
+    def _boundaries(self) -> ProbeSource:
+        return self.probe_maker(self.contract)
+
+    @cached_property
+    def probes(self) -> list[Probe]:
+        """The minimal valid body first, then every rule's probes."""
+        return self._boundaries.all()
+
+    @property
+    def minimal_body(self) -> Any:
+        return self._boundaries.base
+
+    @cached_property
+    def small_valid_probes(self) -> list[tuple[Any, bytes]]:
+        """The valid probes (after the minimal body) small enough to mutate and escape, with
+        their wire form."""
+        return [
+            (probe.body, wire)
+            for probe in self.probes[1:]
+            if probe.intent is Intent.VALID and len(wire := Case.encode(probe.body)) <= MUTATION_BASE_MAX_BYTES
+        ]
+
+    @property
+    def mutation_bases(self) -> list[Any]:
+        """The valid bodies the run has for random edits and for one-member changes; the first
+        is where shrinking heads."""
+        return [self.minimal_body, *(body for body, _ in self.small_valid_probes), *self.valid_bodies]
+
+    def phase(self, label: str, total: int) -> None:
+        self.listener.on_phase(self.id, label, total)
+
+    def keep(self, result: CaseResult) -> None:
+        """``result`` is part of the run's results."""
+        self.record.results.append(result)
+        self.record.check_runs.update(result.checks)
+        self.listener.on_result(result)

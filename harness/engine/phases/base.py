@@ -1,0 +1,54 @@
+"""What every phase of an operation's run is.
+
+Each phase says whether it is *stateful* (it changes or depends on the target's state: one
+process runs those, after every stateless case is answered) and how many requests it sends
+(its progress total, once it knows it).  A phase that only makes cases (:class:`CasePhase`) hands them to the
+engine, which sends them; a phase that acts on the answers (:class:`ActingPhase`: shrinking,
+retries, scenarios) gets a ``send`` callable.  :meth:`Phase.prepare` makes what later phases
+read (the probes, the valid bodies drawn) without sending anything: the process that runs only
+the stateful phases prepares the others, so it has the bodies a single process would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from harness.case import Case
+from harness.contract import Contract
+from harness.engine.operation import OperationRun, Send
+from harness.engine.states import ProviderStates
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What an acting phase may use: its operation, a way to send, the provider states."""
+
+    op: OperationRun
+    send: Send
+    states: ProviderStates | None  # None: the run was given no provider-states URL
+    contracts: Sequence[Contract]  # every operation of the run
+
+
+class Phase:
+    label: str  # what the progress line says
+    stateful: ClassVar[bool] = False
+
+    def prepare(self, op: OperationRun) -> None:
+        """Make what later phases read, sending nothing (by default, nothing)."""
+
+
+class CasePhase(Phase):
+    """Independent cases: the engine sends them, in any order, and keeps every result."""
+
+    def cases(self, op: OperationRun) -> list[Case]:
+        raise NotImplementedError
+
+
+class ActingPhase(Phase):
+    """Cases that depend on answers: the phase sends them and keeps what belongs to the run.
+    It gives its progress total (``turn.op.phase(label, total)``) once it knows it."""
+
+    def run(self, turn: Turn) -> None:
+        raise NotImplementedError

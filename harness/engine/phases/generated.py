@@ -1,0 +1,184 @@
+"""Generated cases: Hypothesis draws valid bodies, then random invalid ones; a failure is shrunk.
+
+Drawing is apart from sending.  First Hypothesis draws the examples with nothing sent (for the
+valid stream in :meth:`Generated.prepare`, so later phases have its bodies); then every case
+is sent and kept; then, if one failed, Hypothesis runs again with the same seed, answering the
+examples already sent from their results and sending only what shrinking asks for, until it
+holds the smallest failing example, which is kept as the minimal reproduction.  The results of
+shrinking are not kept: only its outcome is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from hypothesis import HealthCheck, Phase, Verbosity, given, reject, seed, settings
+from hypothesis import strategies as st
+from hypothesis.database import DirectoryBasedExampleDatabase, ExampleDatabase
+from hypothesis.errors import Flaky, Unsatisfiable
+
+from harness.case import Case, Intent
+from harness.engine.exchange import RunStopped
+from harness.engine.operation import OperationRun, Send
+from harness.engine.phases.base import ActingPhase, Turn
+from harness.errors import UsageError
+from harness.generation.mutations import invalid_bodies
+from harness.result import CaseResult
+
+LABELS = {Intent.VALID: "generated valid bodies", Intent.INVALID: "random invalid bodies"}
+
+
+class Generated(ActingPhase):
+    def __init__(self, intent: Intent) -> None:
+        self.intent = intent
+        self.label = LABELS[intent]
+
+    def prepare(self, op: OperationRun) -> None:
+        if self.intent is Intent.VALID:
+            op.valid_bodies = self._draw(op)
+
+    def run(self, turn: Turn) -> None:
+        op = turn.op
+        op.phase(self.label, _examples(op))
+        bodies = op.valid_bodies if self.intent is Intent.VALID else self._draw(op)
+        sent: dict[str, CaseResult] = {}
+        failed = False
+        for body in bodies:
+            result = turn.send(self._case(op, body))
+            sent.setdefault(_key(body), result)
+            op.keep(result)
+            failed = failed or (result.failed and result.response is not None)
+        if failed:
+            minimal = self._shrink(op, turn.send, sent)
+            if minimal is not None:
+                op.keep(replace(minimal, minimal=True))
+
+    # ------------------------------------------------------------------ Hypothesis
+
+    def _strategy(self, op: OperationRun) -> st.SearchStrategy[Any]:
+        if self.intent is Intent.VALID:
+            return op.strategies.body()
+        return invalid_bodies(op.contract, op.mutation_bases)
+
+    def _draw(self, op: OperationRun) -> list[Any]:
+        """The examples of this phase, drawn with nothing sent."""
+        drawn: list[Any] = []
+        validator = op.contract.request_validator
+        valid = self.intent is Intent.VALID
+
+        def collect(body: Any) -> None:
+            if valid and not validator.is_valid(body):
+                reject()
+            drawn.append(body)
+
+        with contextlib.suppress(Flaky, Unsatisfiable):  # as many as Hypothesis could draw
+            _hypothesis(op, self._strategy(op), collect, shrink=False)()
+        return drawn
+
+    def _shrink(self, op: OperationRun, send: Send, sent: dict[str, CaseResult]) -> CaseResult | None:
+        """The smallest failing example, found by running Hypothesis again: the examples already
+        sent are answered by their results, the ones shrinking asks for are sent."""
+        validator = op.contract.request_validator
+        valid = self.intent is Intent.VALID
+        stopped: list[RunStopped] = []
+
+        def probe(body: Any) -> None:
+            if valid and not validator.is_valid(body):
+                reject()
+            if stopped:
+                return  # the run is ending: nothing more is sent
+            result = sent.get(_key(body))
+            if result is None:
+                try:
+                    result = send(self._case(op, body))
+                except RunStopped as stop:  # not raised through Hypothesis, which would shrink it
+                    stopped.append(stop)
+                    return
+            if result.failed and result.response is not None:
+                raise _Found(result)
+
+        try:
+            _hypothesis(op, self._strategy(op), probe, shrink=True)()
+        except _Found as found:
+            return found.result
+        except (Flaky, Unsatisfiable):
+            pass
+        finally:
+            if stopped:
+                raise stopped[0]
+        return None
+
+    def _case(self, op: OperationRun, body: Any) -> Case:
+        if self.intent is Intent.VALID:
+            return Case(
+                operation=op.id,
+                intent=Intent.VALID,
+                origin="generated",
+                description="a generated valid body",
+                body=Case.encode(op.tokens.fresh(body)),
+            )
+        violations = op.contract.request_validator.violations(body)
+        return Case(
+            operation=op.id,
+            intent=Intent.INVALID,
+            origin="random-invalid",
+            description="a randomly broken body: " + "; ".join(v.describe() for v in violations[:2]),
+            body=Case.encode(body),
+            rule=next((v.rule.id for v in violations if v.rule), None),
+            expected_statuses=(400,),
+        )
+
+
+class _Found(Exception):
+    def __init__(self, result: CaseResult) -> None:
+        self.result = result
+
+
+def _key(body: Any) -> str:
+    return json.dumps(body, ensure_ascii=True)
+
+
+def _examples(op: OperationRun) -> int:
+    _, count = op.shard
+    return -(-op.options.max_examples // count)
+
+
+def _hypothesis(
+    op: OperationRun, strategy: st.SearchStrategy[Any], test: Callable[[Any], None], *, shrink: bool
+) -> Callable[[], None]:
+    """``test`` as a Hypothesis test of the run's seed, share of examples and example database."""
+    options = op.options
+    index, _ = op.shard
+    database = example_database(options.example_db)
+    phases: tuple[Phase, ...] = (Phase.reuse,) if database else ()
+    phases += (Phase.generate, Phase.shrink) if shrink else (Phase.generate,)
+    run = given(strategy)(test)
+    run = seed(options.seed * 1_000_003 + index)(run)
+    return settings(
+        max_examples=_examples(op),
+        database=database,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        phases=phases,
+        report_multiple_bugs=False,
+        verbosity=Verbosity.quiet,
+    )(run)
+
+
+def example_database(spec: str | None) -> ExampleDatabase | None:
+    """Hypothesis' example database for ``spec``: a directory, or a ``redis://`` URL
+    (Hypothesis' own RedisExampleDatabase; needs the ``redis`` package)."""
+    if not spec:
+        return None
+    if spec.startswith(("redis://", "rediss://")):
+        try:
+            import redis
+            from hypothesis.extra.redis import RedisExampleDatabase
+        except ImportError:
+            raise UsageError(f"--example-db {spec} needs the redis package: pip install redis") from None
+        return RedisExampleDatabase(redis.Redis.from_url(spec))
+    return DirectoryBasedExampleDatabase(spec)

@@ -1,0 +1,80 @@
+"""Idempotency (SPEC 4.4): a request with a new token, then the same token again with the same
+body, with the same document in other bytes, with another body, and with one member changed at
+a time.  The retries must get the first answer's members again; the others the conflict."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from harness.case import Case, Intent
+from harness.checks import idempotency
+from harness.contract import Expectation, Idempotency
+from harness.engine.bodies import one_member_changed, pick
+from harness.engine.phases.base import ActingPhase, Turn
+from harness.result import CaseResult, Failure
+from harness.summary import ScenarioOutcome
+
+NAME = "idempotency"
+_OTHER_MEMBER = "__harness_other__"  # makes "another body" differ when the run has no other valid body
+
+
+class IdempotencyPhase(ActingPhase):
+    label = "idempotency"
+    stateful = True
+
+    def run(self, turn: Turn) -> None:
+        op = turn.op
+        idem = op.contract.idempotency
+        if idem is None:
+            return
+        body = pick(op, 1)
+        other = idem.token.set(pick(op, 2, unlike=body), idem.token.get(body))
+        if Case.encode(other) == Case.encode(body):
+            other = {**other, _OTHER_MEMBER: "x"}
+        changes = list(one_member_changed(op.contract, body, [other, *op.mutation_bases], keep=idem.token))
+        op.phase(self.label, 4 + len(changes))
+        conflict = idem.conflict
+
+        def case(text: str, data: Any, expect: Expectation) -> Case:
+            return Case(
+                operation=op.id,
+                intent=Intent.SCENARIO,
+                origin="idempotency",
+                description=f"idempotency: {text}",
+                body=data if isinstance(data, bytes) else Case.encode(data),
+                expected_statuses=expect.statuses,
+                expected_error=expect.error,
+                scenario=NAME,
+            )
+
+        def sent(text: str, data: Any, expect: Expectation) -> CaseResult:
+            result = turn.send(case(text, data, expect))
+            op.keep(result)
+            return result
+
+        success = Expectation(statuses=(200,))
+        first = sent("a new clientToken", body, success)
+        again = sent("the same clientToken and body again", body, success)
+        # the same document in other bytes: members in reverse order, spaced out
+        respelled_body = json.dumps(dict(reversed(body.items())), ensure_ascii=False, indent=1).encode()
+        respelled = sent(
+            "the same clientToken and body again, members in another order and spaced out", respelled_body, success
+        )
+        conflicts = [sent("the same clientToken with another body", other, conflict)]
+        for name, changed in changes:
+            conflicts.append(sent(f"the same clientToken with only {name} changed", changed, conflict))
+        problems = [f for retry in (again, respelled) for f in repeat_failures(turn, idem, first, retry)]
+        every = [first, again, respelled, *conflicts]
+        reason = problems[0].message if problems else next((f.message for r in every for f in r.failures), "")
+        op.record.check_runs[NAME] += 1
+        verdict = "fail" if problems or any(r.failed for r in every) else "pass"
+        op.record.scenarios.append(ScenarioOutcome(NAME, None, idem.doc, verdict, reason))
+
+
+def repeat_failures(turn: Turn, idem: Idempotency, first: CaseResult, retry: CaseResult) -> list[Failure]:
+    """The idempotency check of ``retry`` against ``first``; its failures are added to the
+    retry's result (the request that shows them)."""
+    failures = turn.op.checks.run(idempotency, idem, first.response, retry.response) or []
+    retry.failures.extend(failures)
+    return failures

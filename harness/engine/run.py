@@ -1,0 +1,135 @@
+"""The engine: every phase of every contract, against one target; the results document.
+
+It emits each :class:`~harness.result.CaseResult` to a listener as it goes (progress) and returns
+the results document (:mod:`harness.summary`).  It writes nothing itself, and it knows no
+operation by name.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from harness.checks import CheckRegistry, default_registry
+from harness.contract import Contract
+from harness.engine.exchange import Exchange, TargetGone
+from harness.engine.operation import OperationRun, ProbeMaker
+from harness.engine.options import Listener, RunOptions
+from harness.engine.phases import ActingPhase, CasePhase, Phase, Turn, every_phase
+from harness.engine.states import ProviderStates
+from harness.engine.tokens import Tokens
+from harness.generation.boundaries import BoundaryProbes
+from harness.generation.determinism import stable_generation
+from harness.summary import OperationRecord, ScenarioOutcome, summarise
+from harness.target.http import Transport
+
+
+class Engine:
+    def __init__(
+        self,
+        *,
+        contracts: Iterable[Contract],
+        transport: Transport,
+        options: RunOptions,
+        checks: CheckRegistry | None = None,
+        listener: Listener | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        timer: Callable[[], float] = time.monotonic,
+        probes: ProbeMaker = BoundaryProbes,
+        phases: Iterable[Phase] | None = None,
+    ) -> None:
+        self.contracts = list(contracts)
+        self.options = options
+        self.checks = checks or default_registry()
+        self.listener = listener or Listener()
+        self.clock = clock
+        self.timer = timer
+        self.probes = probes
+        self.phases = tuple(phases) if phases is not None else every_phase()
+        self.exchange = Exchange(transport=transport, options=options, checks=self.checks, clock=clock, timer=timer)
+        self.states = (
+            ProviderStates(options.provider_states, transport=transport, checks=self.checks)
+            if options.provider_states
+            else None
+        )
+
+    def run(self) -> dict[str, Any]:
+        with stable_generation():
+            return self._run()
+
+    def _run(self) -> dict[str, Any]:
+        started = self.timer()
+        started_at = self.clock()
+        records: list[OperationRecord] = []
+        aborted = ""
+        for contract in self.contracts:
+            op = self._operation(contract)
+            records.append(op.record)
+            if aborted:
+                _not_exercised_rest(op.record, aborted)
+                continue
+            try:
+                self._run_operation(op)
+            except TargetGone as gone:
+                aborted = str(gone)
+                if gone.last is not None:
+                    op.keep(gone.last)
+                _not_exercised_rest(op.record, aborted)
+        options = self.options
+        run_info = {
+            "target": options.target_label or options.base_url,
+            "provider_states": options.provider_states,
+            "region": options.key.region,
+            "seed": options.seed,
+            "max_examples": options.max_examples,
+            "started": started_at.isoformat(timespec="seconds"),
+            "duration_s": round(self.timer() - started, 2),
+            "aborted": aborted or None,
+        }
+        return summarise(records=records, check_docs=self.checks.docs(), run=run_info)
+
+    def _operation(self, contract: Contract) -> OperationRun:
+        options = self.options
+        # the process that runs only the stateful phases draws tokens of its own, not shard 0's
+        shard_tag = "stateful" if options.stateful == "only" else options.shard_index
+        return OperationRun(
+            contract=contract,
+            options=options,
+            checks=self.checks,
+            listener=self.listener,
+            tokens=Tokens(contract, seed=f"{options.seed}:{options.token_salt}:{shard_tag}:{contract.id}"),
+            probe_maker=self.probes,
+        )
+
+    def _run_operation(self, op: OperationRun) -> None:
+        options = self.options
+        # scenarios change the target's state: one process runs them all, after the cases
+        stateful = options.stateful != "never" and options.shard_index == 0
+        turn = Turn(op=op, send=lambda case: self.exchange.send(op.contract, case), states=self.states,
+                    contracts=self.contracts)  # fmt: skip
+        for phase in self.phases:
+            if phase.stateful and not stateful:
+                continue
+            phase.prepare(op)
+            if not phase.stateful and options.stateful == "only":
+                continue  # prepared for the stateful phases, sent by the workers
+            if isinstance(phase, CasePhase):
+                cases = phase.cases(op)
+                index, count = op.shard
+                cases = [case for position, case in enumerate(cases) if position % count == index]
+                op.phase(phase.label, len(cases))
+                for case in cases:
+                    op.keep(turn.send(case))
+            elif isinstance(phase, ActingPhase):
+                phase.run(turn)
+
+
+def _not_exercised_rest(record: OperationRecord, reason: str) -> None:
+    done = {s.name for s in record.scenarios}
+    for scenario in record.contract.scenarios:
+        if scenario.name not in done:
+            record.scenarios.append(
+                ScenarioOutcome(scenario.name, scenario.state, scenario.doc, "not-exercised", reason)
+            )
