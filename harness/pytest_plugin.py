@@ -205,40 +205,20 @@ class HarnessRun:
 
 
 def run_harness(settings: Mapping[str, Any], contracts: list[Contract]) -> dict[str, Any]:
-    """One run of the engine, as ``harness run`` makes it, without writing anything."""
-    import secrets
+    """One run, as ``harness run`` makes it (:func:`harness.runner.execute`), writing nothing."""
+    from harness.runner import RunPlan, execute
+    from harness.target.http import DEFAULT_TIMEOUT
 
-    from harness.cli.run import signing_key
-    from harness.engine import Engine, RunOptions
-    from harness.target.http import DEFAULT_TIMEOUT, HttpTransport
-
-    target = str(settings["target"])
-    region = settings.get("region")
-    transport = HttpTransport(timeout=float(settings.get("timeout", DEFAULT_TIMEOUT)))
-
-    def run(url: str, states: str | None, label: str, key: Any) -> dict[str, Any]:
-        options = RunOptions(
-            base_url=url,
-            key=key,
-            provider_states=states,
-            seed=int(settings.get("seed", 0)),
-            max_examples=int(settings.get("max-examples", 100)),
-            target_label=label,
-        )
-        return Engine(contracts=contracts, transport=transport, options=options).run()
-
-    try:
-        if target == "mock":
-            from harness.mock import STATES_PATH
-            from harness.mock.server import running_mock
-
-            credentials = ("AKIAHARNESS" + secrets.token_hex(5).upper(), secrets.token_urlsafe(30))
-            with running_mock(credentials=credentials) as url:
-                key = signing_key(region, mock_credentials=credentials)
-                return run(url, settings.get("provider-states") or url + STATES_PATH, "mock", key)
-        return run(target, settings.get("provider-states"), target, signing_key(region))
-    finally:
-        transport.close()
+    plan = RunPlan(
+        contracts=contracts,
+        target=str(settings["target"]),
+        provider_states=settings.get("provider-states"),
+        region=settings.get("region"),
+        seed=int(settings.get("seed", 0)),
+        max_examples=int(settings.get("max-examples", 100)),
+        timeout=float(settings.get("timeout", DEFAULT_TIMEOUT)),
+    )
+    return execute(plan)
 
 
 def _check_options(operations: Iterable[str], contracts: Mapping[str, Contract]) -> None:

@@ -390,10 +390,11 @@ def test_identical_requests_are_answered_in_the_order_they_were_recorded(tmp_pat
         signed = sign(key=key, service="detective", method="POST", url=operation, headers=json_type, body=body)
         same = SentRequest("POST", operation, signed, body)
         setup = SentRequest("POST", url + STATES_PATH, json_type, json.dumps(state).encode())
-        transport = HttpTransport()
-        with recording(tmp_path / "order", options=options, contracts=[contract]):
+        http = HttpTransport()
+        with recording(tmp_path / "order", options=options, contracts=[contract]) as recorder:
+            transport = recorder.transport(http)
             live = [transport.send(r).status for r in (same, setup, same)]
-        transport.close()
+        http.close()
     assert live == [404, 200, 403]  # no such graph; then access denied
     with answers_from(tmp_path / "order", contracts=[contract]) as replayed:
         assert [replayed.send(r).status for r in (same, setup, same)] == live
@@ -408,10 +409,10 @@ def test_the_token_salt_of_a_run_is_recorded_and_reused(tmp_path: Path, capsys: 
         key = SigningKey(ACCESS_KEY, SECRET_KEY, "us-east-1")
         options = RunOptions(base_url=url, key=key, provider_states=url + STATES_PATH, max_examples=2,
                              token_salt="a-salt", target_label="mock")  # fmt: skip
-        transport = HttpTransport()
-        with recording(directory, options=options, contracts=contracts):
-            Engine(contracts=contracts, transport=transport, options=options).run()
-        transport.close()
+        http = HttpTransport()
+        with recording(directory, options=options, contracts=contracts) as recorder:
+            Engine(contracts=contracts, transport=recorder.transport(http), options=options).run()
+        http.close()
     assert Manifest.read(directory).token_salt == "a-salt"
     assert replay_cli(directory, tmp_path)[0] == 0
     manifest = yaml.safe_load((directory / "run.yaml").read_text())
@@ -580,9 +581,10 @@ def record_then(directory: Path, *, fail: BaseException | None = None, sends: in
         options = RunOptions(base_url=url, key=SigningKey(ACCESS_KEY, SECRET_KEY, "us-east-1"), target_label="mock")
         transport = HttpTransport()
         try:
-            with recording(directory, options=options, contracts=contracts):
+            with recording(directory, options=options, contracts=contracts) as recorder:
+                recorded = recorder.transport(transport)
                 for contract in contracts * sends:
-                    transport.send(SentRequest(contract.method, url + contract.path, {}, b"{}"))
+                    recorded.send(SentRequest(contract.method, url + contract.path, {}, b"{}"))
                 if fail is not None:
                     raise fail
         finally:
@@ -626,8 +628,11 @@ def test_a_run_broken_off_halfway_writes_nothing(tmp_path: Path) -> None:
     with serve_in_thread(create_app(credentials=(ACCESS_KEY, SECRET_KEY))) as url:
         key = SigningKey(ACCESS_KEY, SECRET_KEY, "us-east-1")
         options = RunOptions(base_url=url, key=key, provider_states=url + STATES_PATH, max_examples=3)
-        with pytest.raises(KeyboardInterrupt), recording(tmp_path / "run", options=options, contracts=contracts):
-            Engine(contracts=contracts, transport=transport, options=options).run()
+        with (
+            pytest.raises(KeyboardInterrupt),
+            recording(tmp_path / "run", options=options, contracts=contracts) as recorder,
+        ):
+            Engine(contracts=contracts, transport=recorder.transport(transport), options=options).run()
         transport.close()
     assert transport.sent == 150
     assert list((tmp_path / "run").iterdir()) == []

@@ -1,8 +1,8 @@
 """Cassettes: a conformance run recorded with vcrpy, replayed offline.
 
-``harness run ... --record DIR`` records every exchange of a live run; ``harness run --replay
-DIR`` runs the same cases again with the answers taken from DIR, never from the network, and
-judges them under the current contracts.
+``harness run ... --record DIR`` records every exchange of a live run (a transport that keeps
+them); ``harness run --replay DIR`` runs the same cases again with the answers taken from DIR by a
+transport that never touches the network, and judges them under the current contracts.
 
 A cassette directory (format :data:`FORMAT`)::
 
@@ -18,7 +18,8 @@ The modules, one noun each:
 - :mod:`~harness.cassettes.manifest`: ``run.yaml``, the settings and digests of a recording.
 - :mod:`~harness.cassettes.filters`: what is taken out of a request or answer before it is written.
 - :mod:`~harness.cassettes.matchers`: when a request of the replay is a recorded one.
-- :mod:`~harness.cassettes.persister`: reading and writing cassette files (atomically).
+- :mod:`~harness.cassettes.persister`: reading and writing cassette files (atomically, through
+  vcrpy's serialization: the files are vcrpy's own).
 - :mod:`~harness.cassettes.guard`: the socket guard of a replay.
 - :mod:`harness.generation.determinism` (used by every run): the same seed makes the same cases in any process.
 - :mod:`~harness.cassettes.record`, :mod:`~harness.cassettes.replay`: the two directions.
@@ -33,8 +34,8 @@ from __future__ import annotations
 from harness.cassettes.guard import NetworkAttempt, no_network
 from harness.cassettes.judge import JudgedInteraction, judge_cassette
 from harness.cassettes.manifest import FORMAT, MANIFEST_NAME, Manifest
-from harness.cassettes.record import recording
-from harness.cassettes.replay import NotRecorded, answers_from, replay_recording, replay_run
+from harness.cassettes.record import Recorder, recording
+from harness.cassettes.replay import NotRecorded, ReplayTransport, answers_from
 
 __all__ = [
     "FORMAT",
@@ -43,10 +44,10 @@ __all__ = [
     "Manifest",
     "NetworkAttempt",
     "NotRecorded",
+    "Recorder",
+    "ReplayTransport",
     "answers_from",
     "judge_cassette",
     "no_network",
     "recording",
-    "replay_recording",
-    "replay_run",
 ]

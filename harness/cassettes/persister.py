@@ -1,10 +1,10 @@
 """Cassette files: one vcrpy cassette per operation, written whole or not at all.
 
-vcrpy hands a persister the whole recording when the run is over (``save_cassette``);
-:class:`SplittingPersister` splits it by operation and writes each file to a temporary name
-in the same directory, then renames it into place (``os.replace`` is atomic), so a cassette on
-disk is always complete.  :func:`read_cassette` reads one back, with a clear error for every way
-a file can be broken; :class:`LoadedPersister` hands what it read to vcrpy for a replay.
+:func:`write_cassettes` splits a recording by operation and writes each file to a temporary
+name in the same directory, then renames it into place (``os.replace`` is atomic), so a cassette
+on disk is always complete.  :func:`read_cassette` reads one back, with a clear error for every
+way a file can be broken.  Both go through vcrpy's public serialization (``vcr.serialize``), so
+the files are vcrpy's own: vcrpy plays them back as they are.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
-from vcr.persisters.filesystem import CassetteNotFoundError
 from vcr.request import Request
 from vcr.serialize import CASSETTE_FORMAT_VERSION, deserialize, serialize
 from vcr.serializers import yamlserializer
@@ -68,58 +67,37 @@ class WrittenCassette:
     interactions: int
 
 
-class SplittingPersister:
-    """A vcrpy persister that records into one cassette per operation.
+def write_cassettes(
+    directory: Path, interactions: Interactions, contracts: Sequence[Contract]
+) -> list[WrittenCassette]:
+    """Write ``interactions`` as one vcrpy cassette per operation of ``contracts``, each file
+    whole or not at all.
 
     Each interaction goes to the operation whose method and path it has; a provider-state call
     goes to the operation before it (the engine sets states up within an operation's scenarios).
-    A recording always starts empty: the directory's previous recording is replaced once the
-    new one is complete.
     """
-
-    def __init__(self, directory: Path, contracts: Sequence[Contract]) -> None:
-        self.directory = directory
-        self._order = [c.id for c in contracts]
-        self._routes = {(c.method.upper(), c.path): c.id for c in contracts}
-        self.written: list[WrittenCassette] = []
-
-    def load_cassette(self, cassette_path: str, serializer: Any) -> Interactions:
-        raise CassetteNotFoundError()
-
-    def save_cassette(self, cassette_path: str, cassette_dict: dict[str, Any], serializer: Any = None) -> None:
-        groups: dict[str, tuple[list[Request], list[dict[str, Any]]]] = {op: ([], []) for op in self._order}
-        current = self._order[0] if self._order else None
-        for request, response in zip(cassette_dict["requests"], cassette_dict["responses"], strict=True):
-            operation = self._routes.get((request.method.upper(), urlsplit(request.uri).path))
-            current = operation or current
-            if current is not None:
-                groups[current][0].append(request)
-                groups[current][1].append(response)
-        written = []
-        for operation, (requests, responses) in groups.items():
-            name = cassette_name(operation)
-            header = f"# vcrpy cassette of {operation}: {len(requests)} interactions in the order sent (see run.yaml)\n"
-            text = header + serialize({"requests": requests, "responses": responses}, serializer or yamlserializer)
-            data = text.encode("utf-8")
-            try:
-                write_atomically(self.directory / name, data)
-            except OSError as exc:
-                raise CassetteError(f"cannot write cassette {self.directory / name}: {exc.strerror}") from None
-            written.append(WrittenCassette(operation, name, digest(data), len(requests)))
-        self.written = written
-
-
-class LoadedPersister:
-    """A vcrpy persister handing over interactions already read (and checked)."""
-
-    def __init__(self, interactions: Interactions) -> None:
-        self._interactions = interactions
-
-    def load_cassette(self, cassette_path: str, serializer: Any) -> Interactions:
-        return self._interactions
-
-    def save_cassette(self, cassette_path: str, cassette_dict: dict[str, Any], serializer: Any = None) -> None:
-        """Nothing: a replay never writes its cassettes (and in record mode ``none`` vcrpy has nothing to save)."""
+    order = [c.id for c in contracts]
+    routes = {(c.method.upper(), c.path): c.id for c in contracts}
+    groups: dict[str, tuple[list[Request], list[dict[str, Any]]]] = {op: ([], []) for op in order}
+    current = order[0] if order else None
+    for request, response in zip(*interactions, strict=True):
+        operation = routes.get((request.method.upper(), urlsplit(request.uri).path))
+        current = operation or current
+        if current is not None:
+            groups[current][0].append(request)
+            groups[current][1].append(response)
+    written = []
+    for operation, (requests, responses) in groups.items():
+        name = cassette_name(operation)
+        header = f"# vcrpy cassette of {operation}: {len(requests)} interactions in the order sent (see run.yaml)\n"
+        text = header + serialize({"requests": requests, "responses": responses}, yamlserializer)
+        data = text.encode("utf-8")
+        try:
+            write_atomically(directory / name, data)
+        except OSError as exc:
+            raise CassetteError(f"cannot write cassette {directory / name}: {exc.strerror}") from None
+        written.append(WrittenCassette(operation, name, digest(data), len(requests)))
+    return written
 
 
 class _Parsed:

@@ -1,38 +1,114 @@
-"""``harness run ... --record DIR``: record a live run with vcrpy.
+"""``harness run ... --record DIR``: every exchange of a live run, kept as vcrpy cassettes.
 
-The run is recorded in one vcrpy cassette (record mode ``all``: every exchange goes to the
-target and is kept), which is written, split by operation, only when the run is over
-(``record_on_exception=False``): a run that fails or is interrupted writes nothing, and what DIR
-held before stays as it was.  ``run.yaml`` is written last; then the cassettes of a previous
-recording that the new one no longer lists are removed.
+:func:`recording` gives a :class:`Recorder`; the transport it wraps (:meth:`Recorder.transport`)
+keeps each exchange as it passes, cleaned of secrets (:mod:`~harness.cassettes.filters`): the
+request as sent, the answer as read (cut at the size bound, with ``truncated`` when it was), the
+time it took (``elapsed``), or the transport's failure when no answer came.  The cassettes are
+written, split by operation, only when the block ends without an exception: a run that fails or
+is interrupted writes nothing, and what DIR held before stays as it was.  ``run.yaml`` is written
+last; then the cassettes of a previous recording that the new one no longer lists are removed.
 """
 
 from __future__ import annotations
 
+import http
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import hypothesis
-import vcr
+from vcr.request import Request
 
 from harness import __version__
-from harness.cassettes.filters import RecordingFilters, sensitive_data
+from harness.cassettes.filters import (
+    ELAPSED,
+    Secrets,
+    redacted_headers,
+    redacted_url,
+    scrub,
+    scrub_text,
+    signature_of,
+)
 from harness.cassettes.manifest import MANIFEST_NAME, Manifest, RecordedOperation
-from harness.cassettes.matchers import MATCH_ON, MATCHER, IndexedCassette, same_exchange
-from harness.cassettes.persister import SplittingPersister, write_atomically
+from harness.cassettes.persister import write_atomically, write_cassettes
 from harness.contract import Contract
 from harness.engine import RunOptions
 from harness.errors import CassetteError, UsageError
-from harness.generation.determinism import stable_generation
+from harness.result import Response, SentRequest
 from harness.summary import contract_digest
+from harness.target.http import Transport, TransportFailure
+
+#: The member of a recorded response that says no answer came, and why.
+FAILURE = "failure"
+#: The member of a recorded response that says the answer was cut at the size bound.
+TRUNCATED = "truncated"
+
+
+class Recorder:
+    """The exchanges of one recording, in the order sent."""
+
+    def __init__(self, key: Any) -> None:
+        self._secrets = Secrets(key)
+        self.requests: list[Request] = []
+        self.responses: list[dict[str, Any]] = []
+
+    def transport(self, inner: Transport) -> Transport:
+        """``inner``, with every exchange kept here."""
+        return _RecordingTransport(inner, self)
+
+    def keep(self, request: SentRequest, response: Response | None, failure: TransportFailure | None) -> None:
+        secrets, signature = self._secrets, signature_of(request.headers)
+        headers = {name: secrets.text(value) for name, value in redacted_headers(request.headers).items()}
+        self.requests.append(Request(request.method, secrets.text(redacted_url(request.url)),
+                                     secrets.data(request.body), headers))  # fmt: skip
+        if response is None:
+            assert failure is not None
+            self.responses.append(
+                {
+                    "status": {"code": 0, "message": "no answer"},
+                    "headers": {},
+                    "body": {"string": b""},
+                    FAILURE: {"kind": failure.kind, "message": secrets.text(str(failure))},
+                }
+            )
+            return
+        recorded: dict[str, Any] = {
+            "status": {"code": response.status, "message": _phrase(response.status)},
+            "headers": {name: [secrets.text(scrub_text(value, signature))] for name, value in response.headers.items()},
+            "body": {"string": secrets.data(scrub(response.body, signature))},
+            ELAPSED: round(response.elapsed, 4),
+        }
+        if response.truncated:
+            recorded[TRUNCATED] = True
+        self.responses.append(recorded)
+
+
+class _RecordingTransport:
+    def __init__(self, inner: Transport, recorder: Recorder) -> None:
+        self._inner = inner
+        self._recorder = recorder
+
+    def send(self, request: SentRequest) -> Response:
+        try:
+            response = self._inner.send(request)
+        except TransportFailure as failure:
+            if failure.kind != "unreachable":  # an unreachable target ends the run before it starts
+                self._recorder.keep(request, None, failure)
+            raise
+        self._recorder.keep(request, response, None)
+        return response
+
+    def close(self) -> None:
+        self._inner.close()
 
 
 @contextmanager
-def recording(directory: Path | str, *, options: RunOptions, contracts: Sequence[Contract]) -> Iterator[None]:
-    """Record every exchange made inside the block into the cassette directory ``directory``.
+def recording(directory: Path | str, *, options: RunOptions, contracts: Sequence[Contract]) -> Iterator[Recorder]:
+    """Record every exchange sent through the recorder's transport inside the block into the
+    cassette directory ``directory``.
 
     ``options`` and ``contracts`` are the run's: they go into ``run.yaml`` for the replay.  A run
     with an example database (``options.example_db``) cannot be recorded: the examples it holds
@@ -47,25 +123,11 @@ def recording(directory: Path | str, *, options: RunOptions, contracts: Sequence
             "(or without example_db in [tool.harness])"
         )
     _prepare(directory)
-    filters = RecordingFilters()
-    persister = SplittingPersister(directory, contracts)
-    recorder = vcr.VCR(
-        record_mode="all",
-        match_on=MATCH_ON,
-        before_record_request=filters.request,
-        before_record_response=filters.response,
-        filter_sensitive_data=sensitive_data(options.key),
-        record_on_exception=False,
-    )
-    recorder.register_matcher(MATCHER, same_exchange)
-    recorder.register_persister(persister)
+    recorder = Recorder(options.key)
     recorded = datetime.now(UTC).isoformat(timespec="seconds")
-    with stable_generation(), IndexedCassette.use(**recorder.get_merged_config(path=str(directory))):
-        yield
-    if not persister.written:  # nothing was sent: vcrpy saves only a cassette with interactions
-        persister.save_cassette(str(directory), {"requests": [], "responses": []})
+    yield recorder
     previous = _listed_cassettes(directory)
-    written = {w.operation: w for w in persister.written}
+    written = {w.operation: w for w in write_cassettes(directory, (recorder.requests, recorder.responses), contracts)}
     manifest = Manifest(
         harness_version=__version__,
         hypothesis_version=hypothesis.__version__,
@@ -95,8 +157,15 @@ def recording(directory: Path | str, *, options: RunOptions, contracts: Sequence
         write_atomically(directory / MANIFEST_NAME, manifest.to_yaml().encode("utf-8"))
     except OSError as exc:
         raise CassetteError(f"cannot write {directory / MANIFEST_NAME}: {exc.strerror}") from None
-    for stale in previous - {w.file for w in persister.written}:
+    for stale in previous - set(written_file.file for written_file in written.values()):
         (directory / stale).unlink(missing_ok=True)
+
+
+def _phrase(status: int) -> str:
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return ""
 
 
 def _prepare(directory: Path) -> None:

@@ -1,147 +1,60 @@
 """``harness run --replay DIR``: the recorded run again, answered from the cassettes.
 
 The engine runs again with the recording's settings (seed, examples, region, target and
-provider-states URLs, token salt and shard, from ``run.yaml``) and the *current* contracts, so it sends the same
-requests in the same order; vcrpy answers each from the cassettes (record mode ``none``), and
-the checks judge the answers as in the live run.  Nothing reaches the network: vcrpy never
-connects for a recorded request and refuses any other, and the socket guard
-(:mod:`~harness.cassettes.guard`) turns any connection or name lookup into an error.
+provider-states URLs, token salt and shard, from ``run.yaml``) and the *current* contracts, so it
+sends the same requests in the same order; :class:`ReplayTransport` answers each from the
+cassettes, which it reads through vcrpy's serialization and indexes itself, and the checks judge
+the answers as in the live run.  Nothing reaches the network: the transport has no connection
+to make, and the socket guard (:mod:`~harness.cassettes.guard`) turns any connection or name
+lookup into an error.
 
 When the contracts changed since the recording, the recorded answers are judged under the new
-ones, and the output says which changed.  A request the replay sends that the cassettes lack
-(the contracts, the case generation or Hypothesis changed) ends the replay with a
-:class:`~harness.errors.CassetteError` naming the operation, the request and the closest
-recorded ones, and how to record again: exit status 2, "could not run", since the recording
-cannot tell how the target would have answered, which is neither a pass nor a failure of it.
+ones, and the output says which changed (:func:`choose`).  A request the replay sends that the
+cassettes lack (the contracts, the case generation or Hypothesis changed) stops the run
+(:class:`NotRecorded`, a :class:`~harness.engine.RunStopped`) with a description naming the
+operation, the request and the closest recorded ones, and how to record again: exit status 2,
+"could not run", since the recording cannot tell how the target would have answered, which is
+neither a pass nor a failure of it.
 """
 
 from __future__ import annotations
 
-import argparse
-import copy
-import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections import deque
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import hypothesis
-import vcr
-from vcr.errors import CannotOverwriteExistingCassetteException
-from vcr.request import Request
 
 from harness import __version__
-from harness.aws import SigningKey
-from harness.cassettes.filters import ELAPSED, redact_request
-from harness.cassettes.guard import NetworkAttempt, no_network
+from harness.cassettes.filters import ELAPSED, redacted_headers, redacted_url
+from harness.cassettes.guard import no_network
 from harness.cassettes.manifest import Manifest
 from harness.cassettes.matchers import (
-    MATCH_ON,
-    MATCHER,
-    IndexedCassette,
+    ExchangeKey,
     Recorded,
     closest_recorded,
     describe_request,
-    same_exchange,
+    key_of_recorded,
+    key_of_sent,
     shorten,
 )
-from harness.cassettes.persister import LoadedPersister, read_cassette
+from harness.cassettes.persister import read_cassette
+from harness.cassettes.record import FAILURE, TRUNCATED
 from harness.contract import Contract
-from harness.engine import Engine, RunOptions
+from harness.engine import RunStopped
 from harness.errors import CassetteError
-from harness.generation.determinism import stable_generation
 from harness.result import Response, SentRequest
 from harness.summary import contract_digest
-from harness.target.http import DEFAULT_MAX_BODY, DEFAULT_TIMEOUT, HttpTransport
+from harness.target.http import TransportFailure
 
 #: The replay signs its requests (as the live run did) with a made-up key: no credential is
 #: needed, and the signatures are never compared.
 REPLAY_ACCESS_KEY = "AKIDREPLAYNOTASECRET"
 REPLAY_SECRET_KEY = "a-replay-needs-no-credentials"
-
-
-def replay_run(
-    directory: Path | str, *, contracts: Iterable[Contract], args: argparse.Namespace | None = None
-) -> dict[str, Any]:
-    """``harness run --replay DIR``: the results document of the replay; notes on stderr.
-
-    From ``args``: ``--operation`` (replay only those; default: every recorded operation) and
-    ``--max-body``.  The other settings are the recording's: ``--seed`` and the like are ignored.
-    """
-    document = replay_recording(
-        Path(directory),
-        contracts=contracts,
-        operations=list(getattr(args, "operation", None) or []),
-        max_body=getattr(args, "max_body", DEFAULT_MAX_BODY),
-    )
-    for note in document["replay"]["notes"]:
-        print(f"harness run: note: {note}", file=sys.stderr)
-    return document
-
-
-def replay_recording(
-    directory: Path,
-    *,
-    contracts: Iterable[Contract],
-    operations: Sequence[str] = (),
-    max_body: int = DEFAULT_MAX_BODY,
-) -> dict[str, Any]:
-    """Replay the recording in ``directory``: the results document, with a ``replay`` member
-    (the cassettes, when and by what they were recorded, the contracts that changed, notes)."""
-    manifest = Manifest.read(directory)
-    chosen, changed, notes = _choose(manifest, {c.id: c for c in contracts}, operations, directory)
-    options = RunOptions(
-        base_url=manifest.base_url,
-        key=SigningKey(REPLAY_ACCESS_KEY, REPLAY_SECRET_KEY, manifest.region),
-        provider_states=manifest.provider_states,
-        seed=manifest.seed,
-        max_examples=manifest.max_examples,
-        target_label=f"replay:{directory}",
-        shard_index=manifest.shard_index,
-        shard_count=manifest.shard_count,
-        example_db=None,  # the recorded run had none either
-        token_salt=manifest.token_salt,
-    )
-    with (
-        stable_generation(),
-        answers_from(directory, contracts=chosen, manifest=manifest, max_body=max_body) as transport,
-    ):
-        try:
-            document = Engine(contracts=chosen, transport=transport, options=options).run()
-        except NotRecorded as missing:
-            explanation = _why_requests_change(manifest, changed)
-            again = f"record the run again: {manifest.record_command(directory)}"
-            raise CassetteError(missing.miss.describe(directory, explanation, again)) from None
-        except NetworkAttempt as attempt:
-            raise CassetteError(
-                f"the replay of {directory} tried to use the network ({attempt}), which a replay never does: "
-                "this is a bug of the harness; please report it"
-            ) from None
-    unplayed = transport.interactions - transport.played
-    if unplayed and len(chosen) < len(manifest.operations):
-        notes.append(
-            f"{unplayed} of the {transport.interactions} recorded interactions were not asked for: the "
-            "recording also ran operations this replay leaves out, whose provider states were set while "
-            "the requests of the replayed ones were sent (or the cases changed since the recording)"
-        )
-    elif unplayed:
-        notes.append(
-            f"{unplayed} of the {transport.interactions} recorded interactions were not asked for: the cases "
-            f"changed since the recording; to judge the current cases in full, record the run again: "
-            f"{manifest.record_command(directory)}"
-        )
-    document["replay"] = {
-        "cassettes": str(directory),
-        "recorded": manifest.recorded,
-        "recorded_by": f"harness {manifest.harness_version}, Hypothesis {manifest.hypothesis_version}",
-        "interactions": transport.interactions,
-        "played": transport.played,
-        "contracts_changed": [c.id for c in changed],
-        "notes": notes,
-    }
-    return document
 
 
 @contextmanager
@@ -150,39 +63,32 @@ def answers_from(
     *,
     contracts: Sequence[Contract],
     manifest: Manifest | None = None,
-    max_body: int = DEFAULT_MAX_BODY,
+    max_body: int | None = None,
 ) -> Iterator[ReplayTransport]:
     """A transport answering from the cassettes of ``contracts``' operations in ``directory``,
     with the network off: a request that the cassettes lack raises :class:`NotRecorded`."""
     manifest = manifest or Manifest.read(directory)
     again = f"record the run again: {manifest.record_command(directory)}"
-    requests: list[Request] = []
-    responses: list[dict[str, Any]] = []
+    exchanges: list[tuple[ExchangeKey, str, dict[str, Any]]] = []
     for contract in contracts:
         recorded = manifest.operation(contract.id)
         if recorded is None:
             raise CassetteError(f"{directory} holds no recording of {contract.id}: {again}")
-        part = read_cassette(
+        requests, responses = read_cassette(
             directory / recorded.cassette,
             again=again,
             expected_digest=recorded.cassette_digest,
             expected_interactions=recorded.interactions,
         )
-        requests += part[0]
-        responses += part[1]
-    player = vcr.VCR(record_mode="none", match_on=MATCH_ON, before_record_request=redact_request)
-    player.register_matcher(MATCHER, same_exchange)
-    player.register_persister(LoadedPersister((requests, responses)))
-    config = player.get_merged_config(path=str(directory), allow_playback_repeats=False)
-    with no_network(), IndexedCassette.use(**config) as cassette:
-        transport = ReplayTransport(HttpTransport(timeout=DEFAULT_TIMEOUT, max_body=max_body), cassette, contracts)
-        try:
-            yield transport
-        finally:
-            transport.close()
+        exchanges += [
+            (key_of_recorded(request), request.uri, response)
+            for request, response in zip(requests, responses, strict=True)
+        ]
+    with no_network():
+        yield ReplayTransport(exchanges, contracts, max_body=max_body)
 
 
-def _choose(
+def choose(
     manifest: Manifest, contracts: dict[str, Contract], operations: Sequence[str], directory: Path
 ) -> tuple[list[Contract], list[Contract], list[str]]:
     """The contracts to replay, those of them changed since the recording, and notes."""
@@ -230,7 +136,7 @@ def _choose(
     return chosen, changed, notes
 
 
-def _why_requests_change(manifest: Manifest, changed: Sequence[Contract]) -> str:
+def why_requests_change(manifest: Manifest, changed: Sequence[Contract]) -> str:
     facts = []
     if changed:
         facts.append(f"the contracts of {', '.join(c.id for c in changed)} changed since the recording")
@@ -251,7 +157,8 @@ class Miss:
     """A request the replay sent that the cassettes do not hold."""
 
     operation: str
-    request: Request
+    key: ExchangeKey
+    url: str
     closest: list[Recorded]
     answered: int  # interactions answered before it
 
@@ -260,8 +167,8 @@ class Miss:
             f"{directory} holds no answer for a request this replay sends, so the replay stopped there "
             f"(after {self.answered} answered; a replay never uses the network):",
             f"  operation: {self.operation}",
-            f"  request:   {describe_request(self.request)}",
-            f"  body:      {shorten(_body(self.request))}",
+            f"  request:   {describe_request(self.key, self.url)}",
+            f"  body:      {shorten(self.key.body)}",
         ]
         if self.closest:
             lines.append("  closest recorded requests to the same method and path:")
@@ -272,9 +179,8 @@ class Miss:
         return "\n".join(lines)
 
 
-class NotRecorded(BaseException):
-    """A request the cassettes lack: stops the engine at once (a ``BaseException``, or Hypothesis
-    would take it for a failing example and shrink it, sending more requests)."""
+class NotRecorded(RunStopped):
+    """A request the cassettes lack: the replay stops there."""
 
     def __init__(self, miss: Miss) -> None:
         self.miss = miss
@@ -282,48 +188,78 @@ class NotRecorded(BaseException):
 
 
 class ReplayTransport:
-    """The engine's HTTP transport under vcrpy, telling a missing answer from a failed one, and
-    giving each answer the time the recorded one took."""
+    """Answers each request from the recorded exchanges: the first not yet played of those with
+    the same :class:`~harness.cassettes.matchers.ExchangeKey`, each once, with the time the
+    recorded one took."""
 
-    def __init__(self, http: HttpTransport, cassette: IndexedCassette, contracts: Sequence[Contract]) -> None:
-        self._http = http
-        self._cassette = cassette
+    def __init__(
+        self,
+        exchanges: Sequence[tuple[ExchangeKey, str, Mapping[str, Any]]],
+        contracts: Sequence[Contract],
+        *,
+        max_body: int | None = None,
+    ) -> None:
+        self._exchanges = exchanges
+        self._unplayed: dict[ExchangeKey, deque[int]] = {}
+        for position, (key, _, _) in enumerate(exchanges):
+            self._unplayed.setdefault(key, deque()).append(position)
+        self._played: set[int] = set()
         self._routes = {(c.method.upper(), c.path): c.id for c in contracts}
         self._operation = contracts[0].id if contracts else "(none)"
+        self._max_body = max_body
+        self._stopped: NotRecorded | None = None
 
     @property
     def interactions(self) -> int:
         """Recorded interactions."""
-        return len(self._cassette)
+        return len(self._exchanges)
 
     @property
     def played(self) -> int:
         """Recorded interactions answered so far."""
-        return int(self._cassette.play_count)
+        return len(self._played)
 
     def send(self, request: SentRequest) -> Response:
+        if self._stopped is not None:
+            raise self._stopped  # after a miss, every request names the first one
         operation = self._routes.get((request.method.upper(), urlsplit(request.url).path))
         self._operation = operation or self._operation
-        self._cassette.last_played = None
-        try:
-            response = self._http.send(request)
-        except CannotOverwriteExistingCassetteException as missing:
-            wanted = redact_request(copy.deepcopy(missing.failed_request))
-            closest = closest_recorded(wanted, self._cassette.requests, played=set(self._cassette.play_counts))
+        key = key_of_sent(
+            SentRequest(request.method, redacted_url(request.url), redacted_headers(request.headers), request.body)
+        )
+        waiting = self._unplayed.get(key)
+        if not waiting:
             where = self._operation if operation else f"{self._operation} (a provider-state call)"
-            raise NotRecorded(Miss(where, wanted, closest, self._cassette.play_count)) from None
-        recorded = self._cassette.last_played
-        elapsed = recorded.get(ELAPSED) if recorded is not None else None
-        if isinstance(elapsed, int | float) and not isinstance(elapsed, bool):
-            return replace(response, elapsed=float(elapsed))
-        return response
+            closest = closest_recorded(key, [k for k, _, _ in self._exchanges], played=self._played)
+            self._stopped = NotRecorded(Miss(where, key, request.url, closest, self.played))
+            raise self._stopped
+        position = waiting.popleft()
+        self._played.add(position)
+        return _answer(self._exchanges[position][2], self._max_body)
 
     def close(self) -> None:
-        self._http.close()
+        """Nothing to close: no connection was ever made."""
 
 
-def _body(request: Request) -> bytes:
-    body = request.body
+def _answer(recorded: Mapping[str, Any], max_body: int | None) -> Response:
+    failure = recorded.get(FAILURE)
+    if isinstance(failure, dict):
+        raise TransportFailure(str(failure.get("kind", "reset")), str(failure.get("message", "no answer")))
+    body = _bytes(recorded["body"]["string"])
+    truncated = bool(recorded.get(TRUNCATED))
+    if max_body is not None and len(body) > max_body:
+        body, truncated = body[:max_body], True
+    elapsed = recorded.get(ELAPSED)
+    return Response(
+        status=int(recorded["status"]["code"]),
+        headers={name: ", ".join(values) for name, values in recorded["headers"].items()},
+        body=body,
+        elapsed=float(elapsed) if isinstance(elapsed, int | float) and not isinstance(elapsed, bool) else 0.0,
+        truncated=truncated,
+    )
+
+
+def _bytes(body: Any) -> bytes:
     if isinstance(body, str):
         return body.encode("utf-8")
     return bytes(body or b"")

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-import secrets
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from harness import aws
 from harness.cli.progress import Progress
 from harness.config import configure_run
 from harness.contract import Contract, load_contracts
-from harness.engine import Engine, RunOptions
 from harness.errors import UsageError
-from harness.target.http import DEFAULT_MAX_BODY, DEFAULT_TIMEOUT, HttpTransport
+from harness.runner import RunPlan, execute
+from harness.target.http import DEFAULT_MAX_BODY, DEFAULT_TIMEOUT
 
 EXIT_CONFORMANT = 0
 EXIT_NONCONFORMANT = 1
@@ -137,100 +133,37 @@ def select(contracts: dict[str, Contract], wanted: list[str]) -> list[Contract]:
     return [find_contract(contracts, name) for name in wanted] if wanted else list(contracts.values())
 
 
-def signing_key(region: str | None, *, mock_credentials: tuple[str, str] | None = None) -> aws.SigningKey:
-    chosen_region = aws.region_from(region)
-    if mock_credentials is not None:
-        return aws.SigningKey(mock_credentials[0], mock_credentials[1], chosen_region)
-    import botocore.session
-
-    credentials = botocore.session.get_session().get_credentials()
-    if credentials is None:
-        raise UsageError(
-            "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
-            "(or a profile) for the target, or use --target mock"
-        )
-    frozen = credentials.get_frozen_credentials()
-    if not frozen.access_key or not frozen.secret_key:
-        raise UsageError("the AWS credentials found are incomplete: both an access key and a secret key are needed")
-    return aws.SigningKey(frozen.access_key, frozen.secret_key, chosen_region, frozen.token)
-
-
-@contextlib.contextmanager
-def _target(args: argparse.Namespace) -> Iterator[tuple[str, str | None, aws.SigningKey, str]]:
-    """Base URL, provider-states URL, signing key and label of the target."""
-    if args.target == "mock":
-        from harness.cli.mock_process import mock_process
-
-        credentials = ("AKIAHARNESS" + secrets.token_hex(5).upper(), secrets.token_urlsafe(30))
-        with mock_process(credentials=credentials) as url:
-            yield (
-                url,
-                args.provider_states or f"{url}/_harness/provider-states",
-                signing_key(args.region, mock_credentials=credentials),
-                "mock",
-            )
-        return
-    url = str(args.target)
-    if not url.startswith(("http://", "https://")):
-        raise UsageError(f"--target must be an http(s) URL or 'mock', got {url!r}")
-    yield url, args.provider_states, signing_key(args.region), url
-
-
 def run(args: argparse.Namespace) -> int:
     configure_run(args, defaults=DEFAULTS)  # [tool.harness] of pyproject.toml, under the command line
-    contracts = select(load_contracts(args.contracts), args.operation)
-    if args.replay is not None:
-        from harness.cassettes import replay_run
-
-        document = replay_run(args.replay, contracts=contracts, args=args)
-    else:
-        with _target(args) as (url, states, key, label):
-            document = _live_run(args, contracts, url, states, key, label)
+    plan = RunPlan(
+        contracts=select(load_contracts(args.contracts), args.operation),
+        operations=tuple(args.operation or ()) if args.replay is not None else (),
+        target=args.target,
+        replay=args.replay,
+        provider_states=args.provider_states,
+        region=args.region,
+        seed=args.seed,
+        max_examples=args.max_examples,
+        timeout=args.timeout,
+        max_body=args.max_body,
+        record=args.record,
+        workers=args.workers,
+        example_db=args.example_db,
+        contracts_dir=args.contracts,
+    )
+    if plan.workers > 1 and plan.replay is None:
+        print(f"harness: running in {plan.workers} worker processes", file=sys.stderr)
+    progress = Progress(quiet=args.quiet)
+    try:
+        document = execute(plan, listener=progress.listener(), note=_note)
+    finally:
+        progress.close()
     _write_outputs(args, document)
     return EXIT_NONCONFORMANT if document["verdict"] == "nonconformant" else EXIT_CONFORMANT
 
 
-def _live_run(
-    args: argparse.Namespace, contracts: list[Contract], url: str, states: str | None, key: aws.SigningKey, label: str
-) -> dict[str, Any]:
-    options = RunOptions(
-        base_url=url,
-        key=key,
-        provider_states=states,
-        seed=args.seed,
-        max_examples=args.max_examples,
-        target_label=label,
-        example_db=args.example_db,
-        token_salt=secrets.token_hex(4),
-    )
-    if args.workers > 1:
-        if args.record is not None:
-            raise UsageError("--record records one process: use it without --workers")
-        from harness.cli.workers import run_in_workers
-
-        print(f"harness: running in {args.workers} worker processes", file=sys.stderr)
-        return run_in_workers(
-            workers=args.workers,
-            options=options,
-            operations=[c.id for c in contracts],
-            contracts_dir=args.contracts,
-            timeout=args.timeout,
-            max_body=args.max_body,
-        )
-    progress = Progress(quiet=args.quiet)
-    transport = HttpTransport(timeout=args.timeout, max_body=args.max_body)
-    try:
-        if args.record is not None:
-            from harness.cassettes import recording
-
-            with recording(args.record, options=options, contracts=contracts):
-                return Engine(
-                    contracts=contracts, transport=transport, options=options, listener=progress.listener()
-                ).run()
-        return Engine(contracts=contracts, transport=transport, options=options, listener=progress.listener()).run()
-    finally:
-        progress.close()
-        transport.close()
+def _note(text: str) -> None:
+    print(f"harness run: note: {text}", file=sys.stderr)
 
 
 def _write_outputs(args: argparse.Namespace, document: dict[str, Any]) -> None:

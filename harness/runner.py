@@ -1,0 +1,193 @@
+"""One run, assembled: the one place that turns settings into an engine run.
+
+``harness run`` (:mod:`harness.cli.run`), the pytest plugin, a replay and the worker processes of
+``--workers`` all describe what they want as a :class:`RunPlan` and call :func:`execute`, which
+picks the target (a URL, or the bundled mock started in a process of its own), the signing key
+(botocore's credential chain, or the pair made up for the mock), the transport (HTTP, recorded,
+or answered from cassettes), the idempotency tokens' salt, and runs the engine.  It returns the
+results document and writes nothing but cassettes (``record``); the callers write the reports.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from harness import aws
+from harness.contract import Contract
+from harness.engine import Engine, Listener, RunOptions
+from harness.errors import CassetteError, UsageError
+from harness.target.http import DEFAULT_MAX_BODY, DEFAULT_TIMEOUT, HttpTransport, Transport
+
+MOCK = "mock"
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """What to run: the contracts, where, and how."""
+
+    contracts: Sequence[Contract]
+    target: str | None = None  # an http(s) URL, or "mock"
+    replay: Path | None = None  # answer from the recording in this directory instead
+    provider_states: str | None = None
+    region: str | None = None
+    seed: int = 0
+    max_examples: int = 100
+    timeout: float = DEFAULT_TIMEOUT
+    max_body: int = DEFAULT_MAX_BODY
+    record: Path | None = None
+    workers: int = 1
+    example_db: str | None = None
+    contracts_dir: Path | None = None  # where the workers load the contracts from (None: the bundled ones)
+    operations: Sequence[str] = ()  # a replay: the recorded operations to replay (none named: every one)
+
+
+def execute(
+    plan: RunPlan, *, listener: Listener | None = None, note: Callable[[str], None] = lambda text: None
+) -> dict[str, Any]:
+    """The results document of ``plan``; ``note`` hears what a user should know (a replay's notes)."""
+    if plan.replay is not None:
+        return _replay(plan, listener=listener, note=note)
+    with live_target(plan) as (url, states, key, label):
+        options = RunOptions(
+            base_url=url,
+            key=key,
+            provider_states=states,
+            seed=plan.seed,
+            max_examples=plan.max_examples,
+            target_label=label,
+            example_db=plan.example_db,
+            token_salt=secrets.token_hex(4),  # tokens of this run differ from every other run's
+        )
+        if plan.workers > 1:
+            if plan.record is not None:
+                raise UsageError("--record records one process: use it without --workers")
+            from harness.workers import run_in_workers
+
+            return run_in_workers(plan, options)
+        return run_engine(plan, options, listener=listener)
+
+
+def run_engine(plan: RunPlan, options: RunOptions, *, listener: Listener | None = None) -> dict[str, Any]:
+    """The engine over ``plan``'s contracts with ``options``, over HTTP (recorded when the plan says)."""
+    http: Transport = HttpTransport(timeout=plan.timeout, max_body=plan.max_body)
+    try:
+        if plan.record is None:
+            return Engine(contracts=plan.contracts, transport=http, options=options, listener=listener).run()
+        from harness.cassettes import recording
+
+        with recording(plan.record, options=options, contracts=plan.contracts) as recorder:
+            transport = recorder.transport(http)
+            return Engine(contracts=plan.contracts, transport=transport, options=options, listener=listener).run()
+    finally:
+        http.close()
+
+
+@contextlib.contextmanager
+def live_target(plan: RunPlan) -> Iterator[tuple[str, str | None, aws.SigningKey, str]]:
+    """Base URL, provider-states URL, signing key and label of the plan's target."""
+    if plan.target == MOCK:
+        from harness.mock import STATES_PATH
+        from harness.mock.process import mock_process
+
+        credentials = ("AKIAHARNESS" + secrets.token_hex(5).upper(), secrets.token_urlsafe(30))
+        with mock_process(credentials=credentials) as url:
+            yield (
+                url,
+                plan.provider_states or url + STATES_PATH,
+                signing_key(plan.region, mock_credentials=credentials),
+                MOCK,
+            )
+        return
+    url = str(plan.target)
+    if not url.startswith(("http://", "https://")):
+        raise UsageError(f"--target must be an http(s) URL or 'mock', got {url!r}")
+    yield url, plan.provider_states, signing_key(plan.region), url
+
+
+def signing_key(region: str | None, *, mock_credentials: tuple[str, str] | None = None) -> aws.SigningKey:
+    """The key requests are signed with: ``mock_credentials``, else botocore's credential chain."""
+    chosen_region = aws.region_from(region)
+    if mock_credentials is not None:
+        return aws.SigningKey(mock_credentials[0], mock_credentials[1], chosen_region)
+    import botocore.session
+
+    credentials = botocore.session.get_session().get_credentials()
+    if credentials is None:
+        raise UsageError(
+            "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
+            "(or a profile) for the target, or use --target mock"
+        )
+    frozen = credentials.get_frozen_credentials()
+    if not frozen.access_key or not frozen.secret_key:
+        raise UsageError("the AWS credentials found are incomplete: both an access key and a secret key are needed")
+    return aws.SigningKey(frozen.access_key, frozen.secret_key, chosen_region, frozen.token)
+
+
+# --------------------------------------------------------------------------- replay
+
+
+def _replay(plan: RunPlan, *, listener: Listener | None, note: Callable[[str], None]) -> dict[str, Any]:
+    """The recorded run again, answered from its cassettes (``plan.replay``), under the plan's
+    contracts; the recording's settings (seed, examples, region, provider states, token salt,
+    shard) are used, the plan's are not."""
+    from harness.cassettes import Manifest, NetworkAttempt, NotRecorded, answers_from
+    from harness.cassettes.replay import REPLAY_ACCESS_KEY, REPLAY_SECRET_KEY, choose, why_requests_change
+
+    assert plan.replay is not None
+    directory = plan.replay
+    manifest = Manifest.read(directory)
+    chosen, changed, notes = choose(manifest, {c.id: c for c in plan.contracts}, plan.operations, directory)
+    options = RunOptions(
+        base_url=manifest.base_url,
+        key=aws.SigningKey(REPLAY_ACCESS_KEY, REPLAY_SECRET_KEY, manifest.region),
+        provider_states=manifest.provider_states,
+        seed=manifest.seed,
+        max_examples=manifest.max_examples,
+        target_label=f"replay:{directory}",
+        shard_index=manifest.shard_index,
+        shard_count=manifest.shard_count,
+        token_salt=manifest.token_salt,
+    )
+    with answers_from(directory, contracts=chosen, manifest=manifest, max_body=plan.max_body) as transport:
+        try:
+            document = Engine(contracts=chosen, transport=transport, options=options, listener=listener).run()
+        except NotRecorded as missing:
+            again = f"record the run again: {manifest.record_command(directory)}"
+            raise CassetteError(
+                missing.miss.describe(directory, why_requests_change(manifest, changed), again)
+            ) from None
+        except NetworkAttempt as attempt:
+            raise CassetteError(
+                f"the replay of {directory} tried to use the network ({attempt}), which a replay never does: "
+                "this is a bug of the harness; please report it"
+            ) from None
+    unplayed = transport.interactions - transport.played
+    if unplayed and len(chosen) < len(manifest.operations):
+        notes.append(
+            f"{unplayed} of the {transport.interactions} recorded interactions were not asked for: the "
+            "recording also ran operations this replay leaves out, whose provider states were set while "
+            "the requests of the replayed ones were sent (or the cases changed since the recording)"
+        )
+    elif unplayed:
+        notes.append(
+            f"{unplayed} of the {transport.interactions} recorded interactions were not asked for: the cases "
+            f"changed since the recording; to judge the current cases in full, record the run again: "
+            f"{manifest.record_command(directory)}"
+        )
+    document["replay"] = {
+        "cassettes": str(directory),
+        "recorded": manifest.recorded,
+        "recorded_by": f"harness {manifest.harness_version}, Hypothesis {manifest.hypothesis_version}",
+        "interactions": transport.interactions,
+        "played": transport.played,
+        "contracts_changed": [c.id for c in changed],
+        "notes": notes,
+    }
+    for text in notes:
+        note(text)
+    return document
