@@ -1,10 +1,11 @@
-"""The version (issue 17): written once, in ``harness/__init__.py``; the installed metadata
-and ``harness --version`` say the same.
+"""The version (issue 17): written once, in ``harness/__init__.py``; the installed metadata,
+``harness --version`` and the changelog say the same.
 """
 
 from __future__ import annotations
 
 import importlib.metadata
+import re
 import tomllib
 from pathlib import Path
 
@@ -33,3 +34,9 @@ def test_harness_version_prints_the_metadata_version(capsys: pytest.CaptureFixtu
         main(["--version"])
     assert exited.value.code == 0
     assert capsys.readouterr().out == f"harness {importlib.metadata.version('aws-contract-harness')}\n"
+
+
+def test_the_changelog_opens_with_unreleased_then_the_current_version() -> None:
+    headings = re.findall(r"^## (.+)$", (ROOT / "CHANGELOG.md").read_text(encoding="utf-8"), flags=re.MULTILINE)
+    assert headings[0] == "[Unreleased]"
+    assert re.fullmatch(rf"\[{re.escape(harness.__version__)}\] - \d{{4}}-\d{{2}}-\d{{2}}", headings[1]), headings[:2]
