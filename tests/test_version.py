@@ -1,5 +1,8 @@
 """The version (issue 17): written once, in ``harness/__init__.py``; the installed metadata,
 ``harness --version`` and the changelog say the same.
+
+That the reports of an installed wheel say it too is shown, end to end, by
+``tests/test_packaging.py``.
 """
 
 from __future__ import annotations
