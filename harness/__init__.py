@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+# The one place for the version: the build reads it from here (pyproject.toml, [tool.hatch.version]).
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:

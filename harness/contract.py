@@ -176,11 +176,15 @@ class Contract:
 
 
 def default_contracts_dir() -> Path:
-    """``contracts/`` of a source checkout, else the copy shipped inside the package."""
-    checkout = Path(__file__).resolve().parent.parent / "contracts"
-    if checkout.is_dir():
-        return checkout
-    return Path(str(resources.files("harness") / "_contracts"))
+    """The copy shipped inside the package (a wheel's), else ``contracts/`` of a source checkout.
+
+    The shipped copy is asked for first: installed, the folder beside the package is
+    site-packages, whose ``contracts`` may be another distribution's package.
+    """
+    shipped = Path(str(resources.files("harness") / "_contracts"))
+    if shipped.is_dir():
+        return shipped
+    return Path(__file__).resolve().parent.parent / "contracts"
 
 
 def load_contracts(directory: Path | None = None) -> dict[str, Contract]:
