@@ -59,11 +59,6 @@ def huge_body(conn: socket.socket) -> None:
         pass  # the client stopped reading, as it should
 
 
-def silence(conn: socket.socket) -> None:
-    _read_request(conn)
-    threading.Event().wait(4)
-
-
 @contextmanager
 def bad_server(behaviour: Behaviour) -> Iterator[str]:
     """A server on a free loopback port answering every connection with ``behaviour``."""

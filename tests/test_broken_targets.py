@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from harness.cli import main
-from tests.bad_targets import bad_server, html_page, huge_body, reset, short_body, silence
+from tests.bad_targets import bad_server, html_page, huge_body, reset, short_body
 
 
 @pytest.fixture(autouse=True)
@@ -75,10 +75,10 @@ def test_socket_level_faults_are_failures_of_their_own_kind(behaviour: object, k
 
 
 def test_a_target_that_stops_answering_ends_the_run_with_results_written(tmp_path: Path) -> None:
-    started = time.monotonic()
-    with bad_server(silence) as url:
-        code, document = run_against(url, tmp_path, "--timeout", "1")
+    """Every connection reset: the run gives up and still writes its results (exit 1).  How
+    long it waits before giving up is the engine's, on its injected timer: test_engine_phases.py."""
+    with bad_server(reset) as url:
+        code, document = run_against(url, tmp_path)
     assert code == 1
-    assert time.monotonic() - started < 120
     assert "stopped answering" in str(document["aborted"])
-    assert any("timeout" in m for m in failure_messages(document))
+    assert any(m.startswith("target_answers") and "reset" in m for m in failure_messages(document))

@@ -1,0 +1,291 @@
+"""The engine's phases, each against a fake transport (``tests/fake_target.py``): what each
+sends, what it keeps, and how it judges, with no server, no network and no waiting.
+
+The end-to-end runs against the real mock are ``test_run_engine.py``; the faulty-variant
+catalogue is ``test_faults.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fake_target import BASE_URL, CREDENTIALS, STATES_URL, ContractFaithful, FakeTransport, Handler, answer, silent
+
+from harness.aws import SigningKey
+from harness.case import Intent
+from harness.contract import Contract, load_contracts
+from harness.engine import Engine, Listener, RunOptions
+from harness.engine.exchange import GIVE_UP_AFTER_FAILURES, GIVE_UP_AFTER_SECONDS
+from harness.engine.phases import Phase, every_phase
+from harness.engine.phases.generated import Generated
+from harness.engine.phases.idempotency import IdempotencyPhase
+from harness.engine.phases.isolation import Isolation
+from harness.engine.phases.probes import Probes
+from harness.engine.phases.scenarios import Scenarios
+from harness.result import CaseResult, Response, SentRequest
+
+CONTRACTS = load_contracts()
+CREATE_SCOPE = CONTRACTS["networkflowmonitor:CreateScope"]
+START_MONITORING = CONTRACTS["detective:StartMonitoringMember"]
+KEY = SigningKey(*CREDENTIALS, "us-east-1")
+
+
+@dataclass
+class Ran:
+    document: dict[str, Any]
+    results: list[CaseResult]
+    transport: FakeTransport
+
+    def operation(self, contract: Contract) -> dict[str, Any]:
+        return next(op for op in self.document["operations"] if op["id"] == contract.id)
+
+    def scenario(self, contract: Contract, name: str) -> dict[str, Any]:
+        return next(s for s in self.operation(contract)["scenarios"] if s["name"] == name)
+
+
+def run(
+    contracts: Iterable[Contract],
+    handler: Handler | None = None,
+    *,
+    phases: Iterable[Phase] | None = None,
+    states: bool = True,
+    timer: Callable[[], float] | None = None,
+    **options: Any,
+) -> Ran:
+    contracts = list(contracts)
+    transport = FakeTransport(handler or ContractFaithful(contracts))
+    results: list[CaseResult] = []
+    settings = {"max_examples": 5, **options}
+    engine = Engine(
+        contracts=contracts,
+        transport=transport,
+        options=RunOptions(base_url=BASE_URL, key=KEY, provider_states=STATES_URL if states else None, **settings),
+        listener=Listener(on_result=results.append),
+        phases=phases,
+        **({"timer": timer} if timer is not None else {}),
+    )
+    return Ran(engine.run(), results, transport)
+
+
+def bodies(requests: Iterable[SentRequest]) -> list[Any]:
+    return [json.loads(r.body) for r in requests]
+
+
+# --------------------------------------------------------------------------- probes
+
+
+def test_the_probes_start_with_the_minimal_valid_body_and_aim_every_invalid_one_at_400() -> None:
+    ran = run([START_MONITORING], phases=[Probes()])
+    first = ran.results[0]
+    assert first.case.intent is Intent.VALID
+    assert first.case.description.startswith("the minimal valid body")
+    invalid = [r for r in ran.results if r.case.intent is Intent.INVALID]
+    assert invalid and all(r.case.expected_statuses == (400,) and r.case.rule for r in invalid)
+    assert ran.document["verdict"] == "conformant"
+
+
+def test_every_probe_gets_a_new_idempotency_token_unless_it_is_about_the_token() -> None:
+    ran = run([CREATE_SCOPE], phases=[Probes()])
+    tokens = []
+    for result in ran.results:
+        body = result.case.json_body()
+        if isinstance(body, dict) and isinstance(body.get("clientToken"), str):
+            tokens.append((result.case.rule or "", body["clientToken"]))
+    about_the_token = [t for rule, t in tokens if rule.startswith("clientToken")]
+    others = [t for rule, t in tokens if not rule.startswith("clientToken")]
+    assert about_the_token and others
+    assert len(set(others)) == len(others), "two requests shared a token by accident"
+    assert not set(about_the_token) & set(others)
+    assert any(len(t) != 36 for t in about_the_token), "the token's own probes keep their broken tokens"
+
+
+def test_a_sharded_run_sends_every_probe_exactly_once_across_its_shards() -> None:
+    whole = run([START_MONITORING], phases=[Probes()])
+    parts = [run([START_MONITORING], phases=[Probes()], shard_index=i, shard_count=3) for i in range(3)]
+    assert sorted(r.body for p in parts for r in p.transport.sent) == sorted(r.body for r in whole.transport.sent)
+
+
+# --------------------------------------------------------------------------- generated
+
+
+def test_generated_valid_bodies_are_drawn_then_sent_and_all_kept() -> None:
+    ran = run([START_MONITORING], phases=[Generated(Intent.VALID)], max_examples=7)
+    assert len(ran.results) == len(ran.transport.sent) == 7
+    assert all(START_MONITORING.request_validator.is_valid(b) for b in bodies(ran.transport.sent))
+
+
+def refuses_accounts(first_digits: str, inner: Handler) -> Handler:
+    """``inner``, except that a body whose AccountId starts with one of ``first_digits`` gets a 500."""
+
+    def handle(request: SentRequest) -> Response:
+        account = json.loads(request.body).get("AccountId", "") if request.url != STATES_URL else ""
+        if account[:1] and account[0] in first_digits:
+            return answer(500, {"Message": "boom"}, error="InternalServerException")
+        return inner(request)
+
+    return handle
+
+
+def test_a_failure_is_shrunk_and_only_the_minimal_reproduction_is_kept_besides_what_was_drawn() -> None:
+    handler = refuses_accounts("56789", ContractFaithful([START_MONITORING]))
+    ran = run([START_MONITORING], handler, phases=[Generated(Intent.VALID)], max_examples=10)
+    minimal = [r for r in ran.results if r.minimal]
+    assert len(minimal) == 1
+    assert ran.results[-1] is minimal[0]
+    drawn = [r for r in ran.results if not r.minimal]
+    assert len(drawn) == 10, "every drawn example is sent and kept; shrinking's requests are not kept"
+    assert any(r.failed for r in drawn)
+    # shrinking heads for the simplest failing body: the smallest account id that fails
+    assert json.loads(minimal[0].request.body)["AccountId"] == "500000000000"
+    assert len(ran.transport.sent) > len(drawn), "shrinking sent requests of its own"
+
+
+def test_shrinking_never_sends_a_body_the_run_already_sent() -> None:
+    handler = refuses_accounts("56789", ContractFaithful([START_MONITORING]))
+    ran = run([START_MONITORING], handler, phases=[Generated(Intent.VALID)], max_examples=10)
+    drawn = [r.request.body for r in ran.results if not r.minimal]
+    shrinking = ran.transport.sent[len(drawn) :]
+    assert not set(drawn) & {r.body for r in shrinking}
+
+
+def test_random_invalid_bodies_mutate_valid_ones_and_expect_400() -> None:
+    ran = run([CREATE_SCOPE], phases=[Probes(), Generated(Intent.VALID), Generated(Intent.INVALID)])
+    invalid = [r for r in ran.results if r.case.origin == "random-invalid"]
+    assert len(invalid) == 5
+    for result in invalid:
+        assert result.case.expected_statuses == (400,)
+        assert not CREATE_SCOPE.request_validator.is_valid(result.case.json_body())
+
+
+# --------------------------------------------------------------------------- idempotency
+
+
+def test_idempotency_retries_with_the_same_token_and_conflicts_with_another_body() -> None:
+    ran = run([CREATE_SCOPE], phases=[Generated(Intent.VALID), IdempotencyPhase()])
+    sent = [r for r in ran.results if r.case.origin == "idempotency"]
+    tokens = {json.loads(r.request.body)["clientToken"] for r in sent}
+    assert len(tokens) == 1
+    statuses = [r.response.status for r in sent if r.response]
+    assert statuses[:3] == [200, 200, 200] and set(statuses[3:]) == {409}
+    assert ran.scenario(CREATE_SCOPE, "idempotency")["verdict"] == "pass"
+
+
+def forgets_retries(inner: ContractFaithful) -> Handler:
+    """``inner`` with a memory of no token: every request is a new scope."""
+
+    def handle(request: SentRequest) -> Response:
+        inner._by_token.clear()
+        return inner(request)
+
+    return handle
+
+
+def test_a_retry_that_gets_another_scope_fails_idempotency_on_the_retry() -> None:
+    ran = run([CREATE_SCOPE], forgets_retries(ContractFaithful([CREATE_SCOPE])), phases=[IdempotencyPhase()])
+    outcome = ran.scenario(CREATE_SCOPE, "idempotency")
+    assert outcome["verdict"] == "fail"
+    assert "the same clientToken and body answered" in outcome["reason"]
+    retry = next(r for r in ran.results if r.case.description.endswith("the same clientToken and body again"))
+    assert [f.check for f in retry.failures] == ["idempotency"]
+
+
+# --------------------------------------------------------------------------- scenarios
+
+
+def test_each_scenario_sets_its_state_up_sends_and_tears_it_down() -> None:
+    handler = ContractFaithful([START_MONITORING])
+    run([START_MONITORING], handler, phases=[Scenarios()])
+    changes = [(c["action"], c["state"]) for c in handler.state_changes]
+    setups = [c for c in changes if c[0] == "setup"]
+    assert setups and len(changes) == 2 * len(setups), "every setup is torn down"
+
+
+def test_without_a_provider_states_url_a_state_scenario_is_not_exercised() -> None:
+    ran = run([START_MONITORING], phases=[Scenarios()], states=False)
+    verdicts = {s["state"] is None: s["verdict"] for s in ran.operation(START_MONITORING)["scenarios"]}
+    assert verdicts[False] == "not-exercised"
+    assert ran.transport.sent and all(r.url != STATES_URL for r in ran.transport.sent)
+
+
+def refuses_setups(inner: Handler) -> Handler:
+    def handle(request: SentRequest) -> Response:
+        if request.url == STATES_URL and json.loads(request.body)["action"] == "setup":
+            return answer(400, {"message": "unknown state"})
+        return inner(request)
+
+    return handle
+
+
+def test_a_refused_setup_fails_its_scenario_with_the_provider_state_check() -> None:
+    ran = run([START_MONITORING], refuses_setups(ContractFaithful([START_MONITORING])), phases=[Scenarios()])
+    outcome = ran.scenario(START_MONITORING, "internal failure")
+    assert outcome["verdict"] == "fail"
+    assert "provider state setup of 'internal failure' answered 400" in outcome["reason"]
+    assert any(g["check"] == "provider_state_setup" for g in ran.operation(START_MONITORING)["failures"])
+
+
+def test_a_state_of_another_operation_is_set_while_this_one_is_sent() -> None:
+    handler = ContractFaithful([CREATE_SCOPE, START_MONITORING])
+    ran = run([CREATE_SCOPE, START_MONITORING], handler, phases=[Isolation()])
+    isolation = [r for r in ran.results if r.case.description.startswith("a valid body while")]
+    assert isolation and not any(r.failed for r in isolation)
+    assert {c["params"]["operation"] for c in handler.state_changes} == {CREATE_SCOPE.id, START_MONITORING.id}
+
+
+# --------------------------------------------------------------------------- the whole engine
+
+
+def test_the_process_of_the_stateful_phases_draws_the_bodies_a_single_process_would() -> None:
+    def scenario_bodies(ran: Ran) -> list[bytes]:
+        return [r.request.body for r in ran.results if r.case.origin in ("scenario", "idempotency")]
+
+    single = run([CREATE_SCOPE, START_MONITORING])
+    stateful = run([CREATE_SCOPE, START_MONITORING], stateful="only")
+    assert scenario_bodies(single)
+    normalised = [json.dumps({k: v for k, v in json.loads(b).items() if k != "clientToken"}, sort_keys=True)
+                  for b in scenario_bodies(single)]  # fmt: skip
+    alike = [json.dumps({k: v for k, v in json.loads(b).items() if k != "clientToken"}, sort_keys=True)
+             for b in scenario_bodies(stateful)]  # fmt: skip
+    assert alike == normalised
+
+
+def test_the_phases_run_in_order_and_a_conformant_target_passes_them_all() -> None:
+    assert [type(p) for p in every_phase()] == [Probes, Generated, Generated, IdempotencyPhase, Scenarios, Isolation]
+    ran = run([CREATE_SCOPE, START_MONITORING], states=False)  # the fake sets no state
+    assert ran.document["verdict"] == "conformant", [op["failures"] for op in ran.document["operations"]]
+
+
+class FakeTimer:
+    """Seconds that pass only when a request takes them."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.mark.parametrize("seconds_per_request", [1.0, 60.0], ids=["five-in-a-row", "past-the-time-limit"])
+def test_a_target_that_stops_answering_ends_the_run_with_what_it_found(seconds_per_request: float) -> None:
+    timer = FakeTimer()
+    answered = 0
+
+    def stops_after_ten(request: SentRequest) -> Response:
+        nonlocal answered
+        if answered < 10:
+            answered += 1
+            return ContractFaithful([START_MONITORING])(request)
+        timer.now += seconds_per_request
+        return silent(request)
+
+    ran = run([START_MONITORING, CREATE_SCOPE], stops_after_ten, timer=timer)
+    expected = GIVE_UP_AFTER_FAILURES if seconds_per_request * GIVE_UP_AFTER_FAILURES < GIVE_UP_AFTER_SECONDS else 3
+    assert len(ran.transport.sent) == 10 + expected
+    assert len(ran.results) == 10 + expected, "the request that was one too many is kept too"
+    assert "stopped answering" in ran.document["aborted"]
+    assert all(s["verdict"] == "not-exercised" for s in ran.operation(CREATE_SCOPE)["scenarios"])
+    assert ran.document["verdict"] == "nonconformant"
