@@ -691,6 +691,23 @@ def test_the_committed_mock_recording_replays_conformant_offline(
     assert connections == []
 
 
+def test_the_committed_cassettes_are_vcrpys_own_vcrpy_plays_them_back() -> None:
+    """The harness writes and reads cassettes through vcrpy's serialization only: vcrpy itself,
+    patching urllib3 as it does, answers a recorded request from the file."""
+    import vcr
+
+    path = COMMITTED / "detective-StartMonitoringMember.yaml"
+    first = read_cassette_yaml(path)[1]["interactions"][0]
+    recorded = first["request"]
+    player = vcr.VCR(record_mode="none", match_on=["method", "uri", "body"])
+    with player.use_cassette(str(path)):
+        answer = urllib3.PoolManager(retries=False).request(
+            recorded["method"], recorded["uri"], body=recorded["body"], headers={"Content-Type": "application/json"}
+        )
+    assert answer.status == first["response"]["status"]["code"]
+    assert answer.data == first["response"]["body"]["string"].encode()
+
+
 def test_the_committed_recording_was_made_with_the_current_contracts() -> None:
     manifest = Manifest.read(COMMITTED)
     contracts = load_contracts()
