@@ -15,6 +15,7 @@ kinds; :func:`default_registry` builds one of every check of this module.
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from typing import Any, Generic, ParamSpec
 from harness import aws
 from harness.case import Auth, Case, Intent
 from harness.contract import Contract, Idempotency
+from harness.errors import UsageError
 from harness.pointer import Pointer
 from harness.result import Failure, Response, Severity
 
@@ -169,6 +171,20 @@ class CheckRegistry:
     def run(self, check: RunCheck[P], *args: P.args, **kwargs: P.kwargs) -> list[Failure] | None:
         """The failures of a run check, or ``None`` when this run leaves the check out."""
         return check.judge(*args, **kwargs) if check in self else None
+
+    def select(self, *, only: Sequence[str] | None = None, leave_out: Sequence[str] = ()) -> CheckRegistry:
+        """The checks named by ``only`` (all when ``None``) but those of ``leave_out``, in this
+        registry's order; a :class:`~harness.errors.UsageError` naming an unknown name, with
+        the closest ones."""
+        for name in [*(only or ()), *leave_out]:
+            if name not in self._checks:
+                close = difflib.get_close_matches(name, self.names, n=3, cutoff=0.5)
+                hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+                raise UsageError(
+                    f"unknown check {name!r}{hint} Checks (as `harness list` prints them): {', '.join(self.names)}"
+                )
+        wanted = set(self.names if only is None else only) - set(leave_out)
+        return CheckRegistry(check for check in self if check.name in wanted)
 
 
 # ------------------------------------------------------------------ response checks

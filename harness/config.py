@@ -13,6 +13,7 @@
     report = "out/report.html"
     junit = "out/junit.xml"
     json = "out/results.json"
+    exclude-checks = ["unauthenticated_rejected"]
 
 The file is the nearest ``pyproject.toml`` in the current directory or its parents (the
 project's own; one without a ``[tool.harness]`` table means no configuration), or the file
@@ -60,6 +61,8 @@ RUN_ARGUMENTS = {
     "report": "report",
     "junit": "junit",
     "json": "json",
+    "checks": "checks",
+    "exclude-checks": "exclude_checks",
 }
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from harness import aws
+from harness.checks import CheckRegistry, default_registry
 from harness.contract import Contract
 from harness.engine import Engine, Listener, RunOptions
 from harness.errors import CassetteError, UsageError
@@ -44,12 +45,19 @@ class RunPlan:
     example_db: str | None = None
     contracts_dir: Path | None = None  # where the workers load the contracts from (None: the bundled ones)
     operations: Sequence[str] = ()  # a replay: the recorded operations to replay (none named: every one)
+    checks: Sequence[str] | None = None  # the checks to run (None: every one)
+    exclude_checks: Sequence[str] = ()  # the checks to leave out
+
+    def registry(self) -> CheckRegistry:
+        """The checks of the run; a :class:`~harness.errors.UsageError` for an unknown name."""
+        return default_registry().select(only=self.checks, leave_out=self.exclude_checks)
 
 
 def execute(
     plan: RunPlan, *, listener: Listener | None = None, note: Callable[[str], None] = lambda text: None
 ) -> dict[str, Any]:
     """The results document of ``plan``; ``note`` hears what a user should know (a replay's notes)."""
+    plan.registry()  # an unknown check name is refused before anything starts
     if plan.replay is not None:
         return _replay(plan, listener=listener, note=note)
     with live_target(plan) as (url, states, key, label):
@@ -75,14 +83,19 @@ def execute(
 def run_engine(plan: RunPlan, options: RunOptions, *, listener: Listener | None = None) -> dict[str, Any]:
     """The engine over ``plan``'s contracts with ``options``, over HTTP (recorded when the plan says)."""
     http: Transport = HttpTransport(timeout=plan.timeout, max_body=plan.max_body)
+    checks = plan.registry()
     try:
         if plan.record is None:
-            return Engine(contracts=plan.contracts, transport=http, options=options, listener=listener).run()
+            engine = Engine(contracts=plan.contracts, transport=http, options=options, checks=checks, listener=listener)
+            return engine.run()
         from harness.cassettes import recording
 
         with recording(plan.record, options=options, contracts=plan.contracts) as recorder:
             transport = recorder.transport(http)
-            return Engine(contracts=plan.contracts, transport=transport, options=options, listener=listener).run()
+            engine = Engine(
+                contracts=plan.contracts, transport=transport, options=options, checks=checks, listener=listener
+            )
+            return engine.run()
     finally:
         http.close()
 
@@ -155,7 +168,10 @@ def _replay(plan: RunPlan, *, listener: Listener | None, note: Callable[[str], N
     )
     with answers_from(directory, contracts=chosen, manifest=manifest, max_body=plan.max_body) as transport:
         try:
-            document = Engine(contracts=chosen, transport=transport, options=options, listener=listener).run()
+            engine = Engine(
+                contracts=chosen, transport=transport, options=options, checks=plan.registry(), listener=listener
+            )
+            document = engine.run()
         except NotRecorded as missing:
             again = f"record the run again: {manifest.record_command(directory)}"
             raise CassetteError(

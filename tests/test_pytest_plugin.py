@@ -262,6 +262,23 @@ def test_a_bad_option_is_a_usage_error(pytester: pytest.Pytester, arguments: lis
     result.stderr.fnmatch_lines([f"ERROR: harness: {message}"])
 
 
+def test_a_check_left_out_is_skipped_and_says_why(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest_subprocess(
+        "--harness-target", "mock", "--harness-operation", START_MONITORING, "--harness-max-examples", "2",
+        "--harness-exclude-checks", "unauthenticated_rejected", "-v", "-rs",
+    )  # fmt: skip
+    found = outcomes(result)
+    assert found[f"harness::{START_MONITORING}::check[unauthenticated_rejected]"] == "SKIPPED"
+    assert found[f"harness::{START_MONITORING}::check[invalid_rejected]"] == "PASSED"
+    result.stdout.fnmatch_lines(["*the run left this check out*"])
+
+
+def test_an_unknown_check_is_a_usage_error_with_the_closest_names(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest_inprocess("--harness-target", "mock", "--harness-checks", "status_documentd")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: harness: unknown check 'status_documentd'; did you mean 'status_documented'*"])
+
+
 def test_an_unknown_operation_is_a_usage_error_with_did_you_mean(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_inprocess(
         "--harness-target", "mock", "--harness-operation", "detective:StartMonitoringMembers"

@@ -17,7 +17,7 @@ import textwrap
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from harness.checks import RESPONSE_CHECKS, idempotency, target_answers
+from harness.checks import RESPONSE_CHECKS, idempotency, provider_state_setup, target_answers
 from harness.checks import check_docs as all_check_docs
 from harness.cli.validate import add_contracts_argument, find_contract
 from harness.contract import Contract, load_contracts
@@ -85,15 +85,14 @@ def check_docs() -> dict[str, str]:
 
 
 def checks_of(contract: Contract) -> list[str]:
-    """The checks that can judge ``contract``'s cases.
-
-    ``provider_state_setup`` is left out: a setup that fails is the failure of its scenario.
-    ``idempotency`` belongs to the operations with an idempotency token.
-    """
+    """The checks that can judge ``contract``'s cases: ``idempotency`` belongs to the operations
+    with an idempotency token, ``provider_state_setup`` to those with provider-state scenarios."""
     checks = [check.name for check in RESPONSE_CHECKS]
+    checks.append(target_answers.name)
     if contract.idempotency is not None:
         checks.append(idempotency.name)
-    checks.append(target_answers.name)
+    if any(scenario.state is not None for scenario in contract.scenarios):
+        checks.append(provider_state_setup.name)
     return checks
 
 

@@ -110,6 +110,20 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "in one more process; results are merged",
     )
     parser.add_argument(
+        "--checks",
+        type=_names,
+        default=None,
+        metavar="NAME,...",
+        help="run only these checks (names as `harness list` prints them; default: every check)",
+    )
+    parser.add_argument(
+        "--exclude-checks",
+        type=_names,
+        default=None,
+        metavar="NAME,...",
+        help="leave these checks out, e.g. unauthenticated_rejected for an emulator that checks no signature",
+    )
+    parser.add_argument(
         "--example-db",
         metavar="DIR|redis://HOST",
         help="Hypothesis example database shared by workers and runs: failures found before are tried first",
@@ -124,6 +138,13 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
     return value
+
+
+def _names(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError(f"expected check names separated by commas, got {text!r}")
+    return names
 
 
 def select(contracts: dict[str, Contract], wanted: list[str]) -> list[Contract]:
@@ -150,6 +171,8 @@ def run(args: argparse.Namespace) -> int:
         workers=args.workers,
         example_db=args.example_db,
         contracts_dir=args.contracts,
+        checks=args.checks,
+        exclude_checks=tuple(args.exclude_checks or ()),
     )
     if plan.workers > 1 and plan.replay is None:
         print(f"harness: running in {plan.workers} worker processes", file=sys.stderr)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from harness.checks import CheckRegistry, default_registry
+from harness.checks import DEFAULT_CHECKS, CheckRegistry, default_registry
 from harness.contract import Contract
 from harness.engine.exchange import Exchange, TargetGone
 from harness.engine.operation import OperationRun, ProbeMaker
@@ -87,6 +87,7 @@ class Engine:
             "started": started_at.isoformat(timespec="seconds"),
             "duration_s": round(self.timer() - started, 2),
             "aborted": aborted or None,
+            "checks_left_out": [check.name for check in DEFAULT_CHECKS if check.name not in self.checks.names],
         }
         return summarise(records=records, check_docs=self.checks.docs(), run=run_info)
 

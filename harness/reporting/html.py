@@ -229,6 +229,9 @@ def _meta(document: Mapping[str, Any]) -> list[tuple[str, str]]:
         ("Max examples", document.get("max_examples")),
     ]
     meta += [(label, str(value)) for label, value in optional if value is not None]
+    left_out = document.get("checks_left_out")
+    if left_out:
+        meta.append(("Checks left out", ", ".join(str(name) for name in left_out)))
     merged = document.get("merged_from")
     if merged:
         meta.append(("Merged from", plural(len(merged), "results file")))

@@ -61,6 +61,7 @@ def _suite(document: Mapping[str, Any], op: Mapping[str, Any]) -> ET.Element:
         ("target", document.get("target")),
         ("seed", document.get("seed")),
         ("harness_version", document.get("harness_version")),
+        ("checks_left_out", ", ".join(document.get("checks_left_out") or ()) or None),
         ("contract", op.get("contract", {}).get("file")),
         ("contract_digest", op.get("contract", {}).get("digest")),
     ):
