@@ -21,6 +21,9 @@ from enum import IntEnum
 from urllib.parse import quote, unquote
 
 _LABEL = re.compile(r"\{([^{}/]+?)(\+?)\}")
+#: Text that percent-encoding leaves as it is (RFC 3986 unreserved; with ``/`` for a greedy label).
+_UNRESERVED = re.compile(r"[A-Za-z0-9\-._~]*")
+_UNRESERVED_PATH = re.compile(r"[A-Za-z0-9\-._~/]*")
 
 
 class SegmentKind(IntEnum):
@@ -146,7 +149,10 @@ def _match_fixed(segments: tuple[Segment, ...], parts: list[str]) -> dict[str, s
 
 def encode_label(text: str, *, greedy: bool = False) -> str:
     """A label's value percent-encoded; UnicodeEncodeError for a lone surrogate."""
-    encoded = quote(text.encode("utf-8"), safe="/" if greedy else "")
+    if (_UNRESERVED_PATH if greedy else _UNRESERVED).fullmatch(text):
+        encoded = text
+    else:
+        encoded = quote(text.encode("utf-8"), safe="/" if greedy else "")
     if "." not in encoded:
         return encoded
     return "/".join(_dots(part) for part in encoded.split("/")) if greedy else _dots(encoded)
@@ -158,7 +164,7 @@ def _dots(segment: str) -> str:
 
 def encode_component(text: str) -> str:
     """A query key or value percent-encoded (``+`` and space included: ``%2B``, ``%20``)."""
-    return quote(text.encode("utf-8"), safe="")
+    return text if _UNRESERVED.fullmatch(text) else quote(text.encode("utf-8"), safe="")
 
 
 def decode_component(text: str) -> str:

@@ -8,6 +8,7 @@ of bindings that cannot be told apart is refused when the router is built.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import botocore.session
@@ -220,6 +221,7 @@ def test_the_router_picks_the_most_specific_matching_template(parts: list[str]) 
 
 # --------------------------------------------------------------------------- the models of the installed botocore
 
+JSON = ("rest-json", "json")
 SERVICES = ["workspaces-web", "apigateway", "lambda", "iot", "mediastore-data", "backup", "glacier", "amplifyuibuilder"]
 
 
@@ -227,16 +229,45 @@ def _label_value(name: str, greedy: bool) -> str:
     return f"v-{name}/part 2" if greedy else f"v-{name}:é"
 
 
-@pytest.mark.parametrize("service", SERVICES)
-def test_every_operation_of_a_real_service_routes_back_from_botocores_own_request(service: str) -> None:
-    model = botocore.session.get_session().get_service_model(service)
+LOADER = botocore.session.get_session().get_component("data_loader")
+
+
+@cache
+def model_of(service: str) -> dict[str, Any]:
+    """A service's model as botocore ships it (JSON), loaded once per test session."""
+    loaded: dict[str, Any] = LOADER.load_service_model(service, "service-2")
+    return loaded
+
+
+def service_bindings(service: str) -> list[OperationBinding]:
+    """The routing part of the binding of each operation of a botocore service (from its model's JSON)."""
+    model = model_of(service)
     bindings = []
-    for name in model.operation_names:
-        http = model.operation_model(name).http
+    for name, operation in model["operations"].items():
+        if model["metadata"]["protocol"] == "json":
+            bindings.append(aws_json(f"{service}:{name}", f"{model['metadata']['targetPrefix']}.{name}"))
+            continue
+        http = operation["http"]
         path, _, query = http["requestUri"].partition("?")
         static = tuple((k, v) for k, _, v in (pair.partition("=") for pair in query.split("&") if pair))
         bindings.append(rest(f"{service}:{name}", http["method"], path, static))
-    router = Router(bindings)  # no two operations of the service are ambiguous
+    return bindings
+
+
+@pytest.mark.slow
+def test_no_two_operations_of_one_json_service_of_the_installed_botocore_are_ambiguous() -> None:
+    every = botocore.session.get_session().get_available_services()
+    services = [service for service in every if model_of(service)["metadata"]["protocol"] in JSON]
+    assert len(services) > 300
+    for service in services:
+        Router(service_bindings(service))
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_operation_of_a_real_service_routes_back_from_botocores_own_request(service: str) -> None:
+    model = botocore.session.get_session().get_service_model(service)
+    bindings = service_bindings(service)
+    router = Router(bindings)
     serializer = create_serializer("rest-json", include_validation=False)
     for binding in bindings:
         operation = model.operation_model(binding.operation.split(":")[1])
