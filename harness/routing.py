@@ -115,9 +115,9 @@ class Router:
         for index, segment in enumerate(segments):
             if segment.kind is SegmentKind.GREEDY:
                 suffix = segments[index + 1 :]
-                shape = tuple((s.kind, s.text if s.kind is SegmentKind.LITERAL else "") for s in suffix)
+                shape = [s.key for s in suffix]
                 for other_suffix, candidates in node.greedy:
-                    if tuple((s.kind, s.text if s.kind is SegmentKind.LITERAL else "") for s in other_suffix) == shape:
+                    if [s.key for s in other_suffix] == shape:
                         candidates.add(binding)
                         return
                 candidates = _Candidates()

@@ -39,6 +39,11 @@ class Segment:
     kind: SegmentKind
     text: str  # the literal, or the label's name
 
+    @property
+    def key(self) -> tuple[SegmentKind, str]:
+        """The segment with a label's name left out: segments of one key match the same text."""
+        return (self.kind, self.text if self.kind is SegmentKind.LITERAL else "")
+
 
 class TemplateError(ValueError):
     """A path template that is not one (the caller names the contract and pointer)."""
@@ -88,7 +93,7 @@ class PathTemplate:
     @property
     def shape(self) -> tuple[tuple[SegmentKind, str], ...]:
         """The template with its labels' names left out: two templates of one shape match the same paths."""
-        return tuple((s.kind, s.text if s.kind is SegmentKind.LITERAL else "") for s in self.segments)
+        return tuple(s.key for s in self.segments)
 
     def render(self, encoded: Mapping[str, str]) -> str:
         """The path with each label replaced by its (already encoded) value; KeyError names a missing one."""

@@ -25,7 +25,8 @@ def decode(
     headers: Headers,
     body: bytes,
 ) -> dict[str, Any]:
-    """The operation input a request carries: ``decode(b, *bind(b, x)) == x`` for a valid ``x``.
+    """The operation input a request carries: for a valid ``x`` and ``r = bind(b, x)``,
+    ``decode(b, r.method, r.path, r.headers, r.body) == x``.
 
     ``path_and_query`` is the raw (percent-encoded) path and query; header values are wire
     strings (bytes read as Latin-1, as ASGI and http.client give them).  A request of another

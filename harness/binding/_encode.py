@@ -81,6 +81,8 @@ def _bind_members(
         location = where.location
         if location is Location.BODY:
             body[where.name] = value
+        elif value is None:
+            continue  # null is an absent member (SPEC section 2, as in Smithy and botocore)
         elif location is Location.PATH:
             labels[where.name] = _label(where, value)
         elif location is Location.QUERY:
