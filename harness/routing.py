@@ -61,8 +61,10 @@ class _Candidates:
         pairs = request.pairs()
         for index, (static, binding) in enumerate(entries):
             if static <= pairs:
-                rival = next((b for s, b in entries[index + 1 :] if len(s) == len(static) and s <= pairs), None)
-                return binding if rival is None or not static else None  # two static queries at once: neither
+                # Another static query the request carries, not held in this one: neither.
+                if static and any(s and s <= pairs and not s <= static for s, _ in entries[index + 1 :]):
+                    return None
+                return binding
         return None
 
 

@@ -137,6 +137,7 @@ def test_a_static_query_tells_apart_operations_of_one_path_and_method() -> None:
     assert routed(router, "POST", "/vaults/v?operation=untag") == ("s:UpdateVault", {"name": "v"})
     # Two static queries at once, neither holding the other: no operation, never a guess.
     assert routed(router, "POST", "/vaults/v?delete&operation=tag") is None
+    assert routed(router, "POST", "/vaults/v?operation=tag&force&delete") is None
 
 
 def test_the_methods_of_a_path_are_known_for_a_405() -> None:
