@@ -161,6 +161,11 @@ BROKEN = {
         "/x-harness/bindings/Body",
         "member Extra cannot go in the body",
     ),
+    "payload of no known type": (
+        _set("/x-harness/bindings/Max", {"in": "payload"}),
+        "/x-harness/bindings/Max",
+        "must say whether Max is a string",
+    ),
     "query in the path": (
         _set("/paths", {"/things/{Id}?tagging": {"post": {}}}),
         "/paths/~1things~1{Id}?tagging",

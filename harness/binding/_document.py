@@ -265,6 +265,12 @@ def _check_locations(
         if (Location.PATH, label) not in claimed:
             raise reader.fail(_paths_pointer(template.text), f"the label {{{label}}} has no member bound to it")
     payload = next((m for m in members if m.location is Location.PAYLOAD), None)
+    if payload is not None and payload.kind[:1] not in (("string",), ("object",)):
+        raise reader.fail(
+            pointer(payload),
+            f"the input schema must say whether {payload.member} is a string (a blob or string payload, "
+            "sent as its bytes) or an object (a structure payload, sent as JSON)",
+        )
     body = next((m for m in members if m.location is Location.BODY), None)
     if payload is not None and body is not None:
         raise reader.fail(
