@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "harness"
 LAYERS: dict[str, int] = {
     "errors": 0, "ecma": 0, "pointer": 0,
     "rules": 1, "validator": 1, "contract": 1, "drift": 1,
-    "aws": 2,
+    "aws": 2, "uri": 2, "binding": 2, "routing": 2,
     "case": 3, "generation": 3, "checks": 3, "result": 3, "summary": 3, "target": 3, "engine": 3,
     "reporting": 4, "cassettes": 4,
     "mock": 5,
