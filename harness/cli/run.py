@@ -114,7 +114,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         type=_names,
         default=None,
         metavar="NAME,...",
-        help="run only these checks (names as `harness list` prints them; default: every check)",
+        help="run only these checks (the names the list command prints; default: every check)",
     )
     parser.add_argument(
         "--exclude-checks",
