@@ -23,7 +23,7 @@ import requests
 from faults import CREDENTIALS, VARIANTS, Loopback, bugs, loopback
 from faults.building import any_error, correct, named_in_body
 from faults.middleware import ASGIApp, Faulty
-from schemathesis.openapi.checks import MissingHeaders, RejectedPositiveData
+from schemathesis.openapi.checks import MissingHeaders, RejectedPositiveData, UndefinedContentType
 
 from harness import aws
 from harness.case import Intent
@@ -179,7 +179,7 @@ def test_st_run_with_the_hook_passes_the_mock(hooked: dict[str, Run], schema: Pa
 @pytest.mark.slow
 def test_a_null_optional_member_accepted_is_set_aside_with_spec_s_sentence(hooked: dict[str, Run]) -> None:
     run = hooked[CREATE_SCOPE.stem]
-    assert "failure(s) of negative_data_rejection; invalid_rejected" in run.output
+    assert "failure(s) of negative_data_rejection (those of a request the harness reads; invalid_rejected" in run.output
     assert "SPEC 2: A JSON `null` for an optional member means the member is absent" in run.output
 
 
@@ -221,7 +221,10 @@ def test_without_the_hook_what_spec_allows_is_a_false_alarm(server: Loopback, tm
     hooked = st_run(schema, url=url, folder=tmp_path / "hooked", hook="toml")
     assert hooked.status == 0, hooked.output
     assert "failure(s) of negative_data_rejection" in hooked.output
-    assert "failure(s) of response_headers_conformance; error_named judge(s) it instead" in hooked.output
+    assert (
+        "failure(s) of response_headers_conformance (those of a missing `x-amzn-ErrorType` where the body names "
+        "the error; error_named judge(s) them instead)"
+    ) in hooked.output
     assert "or failing that in the body's `code` (or `Code`) member" in hooked.output
 
 
@@ -430,6 +433,20 @@ def test_schemathesis_s_positive_verdict_gives_way_only_where_the_harness_reads_
     adjustment = adjustment_for(refused, read)
     assert adjustment is not None and adjustment.judged_by == "valid_accepted"
     assert adjustment_for(refused, unread) is None
+
+
+@pytest.mark.parametrize(
+    ("media", "set_aside"),
+    [("application/x-amz-json-1.1", True), ("application/x-amz-json-1.0; charset=utf-8", True), ("text/plain", False)],
+)
+def test_an_undeclared_media_type_is_set_aside_only_where_spec_allows_it(media: str, set_aside: bool) -> None:
+    """SPEC 4.3 allows two media types the contract does not declare, and says text/plain breaks the rule."""
+    undeclared = UndefinedContentType(
+        operation="POST /scopes", message="undeclared", content_type=media, defined_content_types=["application/json"]
+    )
+    headers = {"content-type": media, "x-amzn-errortype": "ValidationException"}
+    answer = verdict(prepared({"targets": []}), status=400, headers=headers, body={"message": "no"})
+    assert (adjustment_for(undeclared, answer) is not None) is set_aside
 
 
 def test_the_harness_s_own_failures_are_never_set_aside() -> None:
