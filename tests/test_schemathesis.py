@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
+import schemathesis
 from faults import CREDENTIALS, VARIANTS, Loopback, bugs, loopback
 from faults.building import any_error, correct, named_in_body
 from faults.middleware import ASGIApp, Faulty
@@ -348,14 +349,19 @@ def test_patterns_are_read_with_ecma_262_not_python_re() -> None:
 
 # An imported awsJson contract, as docs/imported-contracts.md writes one down (its body schema
 # is CreateScope's, so that the curated contract can stand in for its validation).
-AWS_JSON = {
+AWS_JSON: dict[str, Any] = {
     "openapi": "3.1.0",
+    "info": {"title": "EventBridge Scheduler CreateThing", "version": "2021-06-30"},
     "x-harness": {"operation": "scheduler:CreateThing", "signingName": "scheduler", "protocol": "awsJson1_1"},
     "paths": {
         "/": {
             "post": {
                 "parameters": [{"$ref": "#/components/parameters/Target"}],
-                "requestBody": {"content": {"application/x-amz-json-1.1": {"schema": {"type": "object"}}}},
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/x-amz-json-1.1": {"schema": {"type": "object"}}},
+                },
+                "responses": {"200": {"description": "the thing"}},
             }
         }
     },
@@ -366,6 +372,7 @@ AWS_JSON = {
     },
     "$defs": {"t": {"const": "AWSScheduler.CreateThing"}},
 }
+AWS_JSON_TARGET = {"X-Amz-Target": "AWSScheduler.CreateThing"}
 
 
 def test_an_aws_json_contract_is_read_from_its_document_fields() -> None:
@@ -378,11 +385,23 @@ def test_an_aws_json_contract_is_read_from_its_document_fields() -> None:
         (),
     )
     body, media = {"targets": [TARGET]}, "application/x-amz-json-1.1"
-    right = prepared(body, content_type=media, **{"X-Amz-Target": "AWSScheduler.CreateThing"})
+    right = prepared(body, content_type=media, **AWS_JSON_TARGET)
     wrong = prepared(body, content_type=media, **{"X-Amz-Target": "AWSScheduler.DeleteThing"})
     assert read_request(contract(CREATE), wire, right).intent is Intent.VALID
     assert read_request(contract(CREATE), wire, prepared(body)).intent is Intent.MEDIA_TYPE
     assert read_request(contract(CREATE), wire, wrong).intent is None  # not read: Schemathesis's verdict stands
+
+
+def test_schemathesis_sends_an_aws_json_body_as_json_under_its_own_media_type() -> None:
+    document = {k: v for k, v in AWS_JSON.items() if k != "x-harness"}  # Schemathesis alone: no harness hook
+    operation = schemathesis.openapi.from_dict(document)["/"]["POST"]
+    case = operation.Case(body={"targets": [TARGET]}, headers=AWS_JSON_TARGET)
+    request = requests.Request(**case.as_transport_kwargs(base_url="http://127.0.0.1:1")).prepare()
+    assert (request.headers["Content-Type"], json.loads(request.body)) == (
+        "application/x-amz-json-1.1",
+        {"targets": [TARGET]},
+    )
+    assert read_request(contract(CREATE), Wire.of(AWS_JSON), request).intent is Intent.VALID
 
 
 def test_a_contract_document_is_loaded_as_harness_run_loads_it() -> None:
@@ -394,7 +413,7 @@ def test_a_contract_document_is_loaded_as_harness_run_loads_it() -> None:
 
 
 def test_the_final_bytes_and_x_amz_target_are_signed_as_the_mock_verifies() -> None:
-    request = prepared({"targets": [TARGET]}, **{"X-Amz-Target": "AWSScheduler.CreateThing", "User-Agent": "st"})
+    request = prepared({"targets": [TARGET]}, **AWS_JSON_TARGET, **{"User-Agent": "st"})
     SigV4(key=KEY, service="scheduler")(request)
     headers = {k.lower(): str(v) for k, v in request.headers.items()}
     verifier = Verifier(credentials={KEY.access_key: KEY.secret_key})

@@ -45,6 +45,11 @@ if TYPE_CHECKING:
 
 INTEGRATION = Integration()
 
+#: awsJson bodies are JSON under their own media types (SPEC 7), which Schemathesis does not
+#: know: without these, every request of an awsJson contract fails "Serialization not possible".
+AWS_JSON_MEDIA_TYPES = ("application/x-amz-json-1.0", "application/x-amz-json-1.1")
+schemathesis.serializer.alias(list(AWS_JSON_MEDIA_TYPES), "application/json")
+
 
 # Schemathesis names a hook after its function and sets attributes on it: plain functions.
 @schemathesis.hook
@@ -69,6 +74,7 @@ for _check in INTEGRATION.checks:
 
 __all__ = [
     "ADJUSTMENTS",
+    "AWS_JSON_MEDIA_TYPES",
     "INTEGRATION",
     "Adjustment",
     "Integration",
