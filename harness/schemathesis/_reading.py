@@ -19,6 +19,9 @@ from harness.errors import ContractError
 from harness.result import Response
 from harness.validator import without_null_members
 
+#: The operations of an OpenAPI path item (its other keys are parameters, summary, servers...).
+HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+
 
 @dataclass(frozen=True)
 class Wire:
@@ -41,7 +44,7 @@ class Wire:
         """The wire of the one operation of a contract document (loaded: its shape is checked)."""
         ext = document["x-harness"]
         ((_, item),) = document["paths"].items()
-        ((_, operation),) = ((k, v) for k, v in item.items() if k != "parameters")
+        ((_, operation),) = ((k, v) for k, v in item.items() if k in HTTP_METHODS)
         fixed: dict[str, str] = {}
         others: list[str] = []
         for raw in (*item.get("parameters", ()), *operation.get("parameters", ())):
