@@ -15,7 +15,8 @@ LAYERS: dict[str, int] = {
     "case": 3, "generation": 3, "checks": 3, "result": 3, "summary": 3, "target": 3, "engine": 3,
     "reporting": 4, "cassettes": 4,
     "mock": 5,
-    "cli": 6, "pytest_plugin": 6, "config": 6, "runner": 6, "workers": 6, "__init__": 6, "__main__": 6,
+    "cli": 6, "pytest_plugin": 6, "schemathesis": 6, "config": 6, "runner": 6, "workers": 6, "__init__": 6,
+    "__main__": 6,
 }  # fmt: skip
 
 #: The mock is the reference implementation: it may use contracts and the protocol, never
