@@ -272,7 +272,7 @@ def body_matches_contract(j: Judgement) -> Iterator[Finding]:
 def response_echoes_request(j: Judgement) -> Iterator[Finding]:
     if j.response.status != 200 or not j.contract.echoes:
         return
-    request = j.case.json_body()
+    request = j.case.document()
     body = j.json_body
     if not isinstance(request, dict) or not isinstance(body, dict):
         return

@@ -23,7 +23,7 @@ START_MONITORING = CONTRACTS["detective:StartMonitoringMember"]
 
 def judged(status: int, error: str, *, intent: Intent = Intent.VALID, states_managed: bool = True) -> set[str]:
     """The checks that fail a CreateScope answer of ``status`` named ``error``."""
-    case = Case(operation=CREATE_SCOPE.id, intent=intent, origin="generated", description="a body", body=b"{}")
+    case = Case(operation=CREATE_SCOPE.id, intent=intent, origin="generated", description="a body", input={})
     body = json.dumps({"message": "no"}).encode()
     response = Response(status=status, headers={"x-amzn-ErrorType": error}, body=body, elapsed=0.01)
     failures, _ = default_registry().judge(Judgement(CREATE_SCOPE, case, response, states_managed=states_managed))

@@ -92,7 +92,7 @@ def test_every_probe_gets_a_new_idempotency_token_unless_it_is_about_the_token()
     ran = run([CREATE_SCOPE], phases=[Probes()])
     tokens = []
     for result in ran.results:
-        body = result.case.json_body()
+        body = result.case.document()
         if isinstance(body, dict) and isinstance(body.get("clientToken"), str):
             tokens.append((result.case.rule or "", body["clientToken"]))
     about_the_token = [t for rule, t in tokens if rule.startswith("clientToken")]
@@ -158,7 +158,7 @@ def test_random_invalid_bodies_mutate_valid_ones_and_expect_400() -> None:
     assert len(invalid) == 5
     for result in invalid:
         assert result.case.expected_statuses == (400,)
-        assert not CREATE_SCOPE.request_validator.is_valid(result.case.json_body())
+        assert not CREATE_SCOPE.request_validator.is_valid(result.case.document())
 
 
 # --------------------------------------------------------------------------- idempotency

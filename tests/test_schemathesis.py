@@ -29,11 +29,11 @@ from schemathesis.openapi.checks import MissingHeaders, RejectedPositiveData, Un
 from harness import aws
 from harness.case import Intent
 from harness.checks import Judgement
-from harness.cli.run import signing_key as harness_run_signing_key
 from harness.contract import Contract, default_contracts_dir, load_contracts
 from harness.errors import UsageError
 from harness.mock.sigv4 import Verifier
 from harness.result import Response
+from harness.runner import signing_key as harness_run_signing_key
 from harness.schemathesis import SigV4, Verdict, Wire, adjustment_for, contract_of, read_request
 
 ST = Path(sys.executable).parent / "st"

@@ -18,7 +18,7 @@ input.  :mod:`harness.routing` finds which binding a request belongs to.
 from __future__ import annotations
 
 from harness.binding._decode import decode
-from harness.binding._encode import PROTOCOL_DEFAULT, bind, encode_json
+from harness.binding._encode import PROTOCOL_DEFAULT, ContentType, bind, encode_json
 from harness.binding._model import (
     BoundRequest,
     Kind,
@@ -33,6 +33,7 @@ from harness.binding._model import (
 __all__ = [
     "PROTOCOL_DEFAULT",
     "BoundRequest",
+    "ContentType",
     "Kind",
     "Location",
     "MalformedRequest",

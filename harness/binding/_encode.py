@@ -18,6 +18,8 @@ class _ProtocolDefault:
 
 #: ``content_type=`` default: the protocol's media type when a JSON body is sent.
 PROTOCOL_DEFAULT: Final = _ProtocolDefault()
+#: A request's Content-Type: a media type, :data:`PROTOCOL_DEFAULT` (the protocol's), or ``None`` (none).
+ContentType = str | _ProtocolDefault | None
 
 _HEADER_NAME_CHARS = frozenset("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 

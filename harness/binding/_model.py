@@ -149,6 +149,16 @@ class OperationBinding:
     def path(self) -> str:
         return self.template.text
 
+    @property
+    def sends_json(self) -> bool:
+        """The operation's body is JSON (its members, or a structure payload): the wire cases
+        about JSON bodies apply to it."""
+        return self.plan.json_body
+
+    def in_body(self, member: str) -> bool:
+        """Member ``member`` of the input goes in the JSON body."""
+        return self.member(member).location is Location.BODY
+
     def member(self, name: str) -> MemberBinding:
         """The binding of input member ``name`` (a member the contract does not name goes in the body)."""
         return self.plan.by_member.get(name) or MemberBinding(member=name, location=Location.BODY, name=name)

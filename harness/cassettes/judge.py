@@ -127,6 +127,7 @@ def _case(contract: Contract, request: Request, body: bytes) -> tuple[Case, tupl
         intent=intent,
         origin="cassette",
         description=f"a recorded {intent.value} request",
+        input=document if isinstance(document, dict) else None,
         body=body,
         rule=next((v.rule.id for v in violations if v.rule), None),
         content_type=content_type if isinstance(content_type, str) else None,

@@ -1,10 +1,11 @@
 """When a request of a replay is a recorded one.
 
 Two requests are the same exchange when they agree on the method, the URL (scheme, host, port,
-path and query), the body byte for byte, the ``Content-Type`` and whether they are signed.  Not
-on the other headers: ``X-Amz-Date`` and the signature differ in every run, and the signature
-never reaches a cassette anyway.  :func:`exchange_key` is that comparison, one key per request,
-so a replay finds a request's recorded answers through a dictionary (:mod:`.replay`).
+path and query), the body byte for byte, their headers (``Content-Type``, ``X-Amz-Target``, the
+headers an operation binds members to) and whether they are signed.  Not on the headers of
+signing and transport (:data:`VOLATILE_HEADERS`): ``X-Amz-Date`` and the signature differ in
+every run, and the signature never reaches a cassette anyway.  :func:`exchange_key` is that
+comparison, one key per request, so a replay finds a request's recorded answers through a dictionary (:mod:`.replay`).
 
 Requests alike in all of that (an idempotency repeat; the signature cases, which send one body
 signed in several wrong ways) are answered in the order they were recorded, each recorded answer
@@ -24,27 +25,38 @@ from vcr.request import Request
 
 from harness.result import SentRequest
 
-_PARTS = ("method", "URL", "Content-Type", "signature", "body")
+_PARTS = ("method", "URL", "headers", "signature", "body")
+#: Headers of signing and transport, which differ from run to run or say nothing of the case.
+VOLATILE_HEADERS = frozenset(
+    {"authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256", "host", "content-length",
+     "user-agent", "accept-encoding", "accept", "connection"}
+)  # fmt: skip
 
 
 class ExchangeKey(NamedTuple):
     method: str
     url: tuple[str, str, int | None, str, tuple[tuple[str, str], ...]]  # scheme, host, port, path, query
-    content_type: str | None
+    headers: tuple[tuple[str, str], ...]  # lower-cased names, sorted, but the volatile ones
     signed: bool
     body: bytes
+
+    @property
+    def content_type(self) -> str | None:
+        return next((value for name, value in self.headers if name == "content-type"), None)
 
 
 def exchange_key(method: str, uri: str, headers: Mapping[str, Any], body: Any) -> ExchangeKey:
     parts = urlsplit(uri)
-    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), None)
-    if isinstance(content_type, list):
-        content_type = content_type[0] if content_type else None
+    kept = []
+    for name, value in headers.items():
+        lowered = name.lower()
+        if lowered not in VOLATILE_HEADERS:
+            kept.append((lowered, ", ".join(value) if isinstance(value, list) else str(value)))
     return ExchangeKey(
         method=method.upper(),
         url=(parts.scheme, parts.hostname or "", parts.port, parts.path or "/",
              tuple(parse_qsl(parts.query, keep_blank_values=True))),
-        content_type=content_type if isinstance(content_type, str) else None,
+        headers=tuple(sorted(kept)),
         signed=any(k.lower() == "authorization" for k in headers),
         body=body.encode("utf-8") if isinstance(body, str) else bytes(body or b""),
     )  # fmt: skip

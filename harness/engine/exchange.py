@@ -8,10 +8,12 @@ it raises :class:`TargetGone` and the run ends with what it found.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from harness.aws import SigningKey, sign
+from harness.binding import OperationBinding, bind, encode_json
 from harness.case import Auth, Case
 from harness.checks import CheckRegistry, Judgement, target_answers
 from harness.contract import Contract
@@ -27,6 +29,17 @@ UNKNOWN_KEY = SigningKey("AKIAHARNESSUNKNOWN00", "harness-unknown-secret-key", "
 # one minute either side of SPEC's 15 minutes: tight enough to catch a loose limit, loose
 # enough for the clocks of two machines
 SKEW_MINUTES = {Auth.WITHIN_SKEW: -14, Auth.EXPIRED: -16, Auth.FUTURE: 16}
+
+
+def wire_parts(case: Case) -> tuple[Mapping[str, Any], bytes | None]:
+    """The operation input and the raw body that ``case`` is bound with: a case whose input is
+    not an object (a probe of the body's own type) sends that value as its body, with no
+    member elsewhere."""
+    if isinstance(case.input, Mapping):
+        return case.input, case.body
+    if case.input is None or case.body is not None:
+        return {}, case.body
+    return {}, encode_json(case.input)
 
 
 class RunStopped(Exception):
@@ -87,12 +100,13 @@ class Exchange:
         self.silence = Silence(timer)
         self._reached = False
 
-    def request(self, contract: Contract, case: Case) -> SentRequest:
-        """The request of ``case``, signed as its :class:`~harness.case.Auth` says."""
-        url = self.options.base_url.rstrip("/") + contract.path
-        headers: dict[str, str] = {}
-        if case.content_type is not None:
-            headers["Content-Type"] = case.content_type
+    def request(self, contract: Contract, binding: OperationBinding, case: Case) -> SentRequest:
+        """The request of ``case``, bound by ``binding`` and signed as its :class:`~harness.case.Auth`
+        says; :class:`~harness.binding.Unsendable` when HTTP cannot carry it."""
+        operation_input, body = wire_parts(case)
+        bound = bind(binding, operation_input, body=body, content_type=case.content_type)
+        url = bound.url(self.options.base_url)
+        headers = dict(bound.headers)
         key = self.options.key
         if case.auth is Auth.UNKNOWN_KEY:
             key = SigningKey(UNKNOWN_KEY.access_key, UNKNOWN_KEY.secret_key, key.region)
@@ -101,20 +115,20 @@ class Exchange:
             headers = sign(
                 key=key,
                 service=OTHER_SERVICE if case.auth is Auth.WRONG_SERVICE else contract.signing_name,
-                method=contract.method,
+                method=bound.method,
                 url=url,
                 headers=headers,
-                body=case.body,
+                body=bound.body,
                 at=None if shift is None else self.clock() + timedelta(minutes=shift),
             )
         if case.auth is Auth.WRONG_SIGNATURE:
             authorization = headers["Authorization"]
             headers["Authorization"] = authorization[:-1] + ("0" if authorization[-1] != "0" else "1")
-        return SentRequest(method=contract.method, url=url, headers=headers, body=case.body)
+        return SentRequest(method=bound.method, url=url, headers=headers, body=bound.body)
 
-    def send(self, contract: Contract, case: Case) -> CaseResult:
+    def send(self, contract: Contract, binding: OperationBinding, case: Case) -> CaseResult:
         """``case`` sent and judged (kept by no one: the phase decides)."""
-        request = self.request(contract, case)
+        request = self.request(contract, binding, case)
         try:
             response = self.transport.send(request)
         except TransportFailure as failure:

@@ -7,14 +7,17 @@ in :attr:`OperationRun.record`, the only place the results document is made from
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Protocol
 
+from harness.binding import OperationBinding, Unsendable, bind
 from harness.case import Case, Intent
 from harness.checks import CheckRegistry
 from harness.contract import Contract
+from harness.engine.exchange import Exchange, wire_parts
 from harness.engine.options import Listener, RunOptions
 from harness.engine.tokens import Tokens
 from harness.generation.boundaries import BoundaryProbes, Probe
@@ -68,6 +71,24 @@ class OperationRun:
         return self.options.shard_index, self.options.shard_count
 
     @cached_property
+    def binding(self) -> OperationBinding:
+        """How this operation's inputs go on the wire."""
+        return OperationBinding.from_document(self.contract.document, source=str(self.contract.file))
+
+    def sendable(self, case: Case) -> bool:
+        """Whether HTTP can carry ``case`` at all (an empty path label cannot be sent: no case)."""
+        operation_input, body = wire_parts(case)
+        try:
+            bind(self.binding, operation_input, body=body, content_type=case.content_type)
+        except Unsendable:
+            return False
+        return True
+
+    def json_body(self, operation_input: Any) -> Any:
+        """The JSON body the binding sends for ``operation_input`` (its body members, renamed)."""
+        return json.loads(bind(self.binding, operation_input).body or b"null")
+
+    @cached_property
     def strategies(self) -> ValueStrategies:
         return ValueStrategies(self.contract)
 
@@ -102,6 +123,9 @@ class OperationRun:
 
     def phase(self, label: str, total: int) -> None:
         self.listener.on_phase(self.id, label, total)
+
+    def send(self, exchange: Exchange, case: Case) -> CaseResult:
+        return exchange.send(self.contract, self.binding, case)
 
     def keep(self, result: CaseResult) -> None:
         """``result`` is part of the run's results."""

@@ -108,7 +108,7 @@ class Engine:
         options = self.options
         # scenarios change the target's state: one process runs them all, after the cases
         stateful = options.stateful != "never" and options.shard_index == 0
-        turn = Turn(op=op, send=lambda case: self.exchange.send(op.contract, case), states=self.states,
+        turn = Turn(op=op, send=lambda case: op.send(self.exchange, case), states=self.states,
                     contracts=self.contracts)  # fmt: skip
         for phase in self.phases:
             if phase.stateful and not stateful:
@@ -119,7 +119,7 @@ class Engine:
             if isinstance(phase, CasePhase):
                 cases = phase.cases(op)
                 index, count = op.shard
-                cases = [case for position, case in enumerate(cases) if position % count == index]
+                cases = [case for position, case in enumerate(cases) if position % count == index and op.sendable(case)]
                 op.phase(phase.label, len(cases))
                 for case in cases:
                     op.keep(turn.send(case))

@@ -1,4 +1,9 @@
-"""Cases about the wire rather than the schema: malformed bodies, media types, signatures."""
+"""Cases about the wire rather than the schema: malformed bodies, media types, signatures.
+
+Each keeps a valid operation input for what its case is not about (the path, query and
+headers of an operation that binds members there); the body cases are for operations whose
+body is JSON.
+"""
 
 from __future__ import annotations
 
@@ -25,8 +30,9 @@ MALFORMED_BODIES: tuple[tuple[str, bytes], ...] = (
 )
 
 OTHER_MEDIA_TYPES: tuple[str | None, ...] = (None, "text/plain", "application/x-www-form-urlencoded")
-# application/json as HTTP clients also write it: a parameter is not another media type (RFC 9110 8.3.1)
-JSON_SPELLINGS: tuple[str, ...] = ("application/json; charset=utf-8",)
+# the protocol's JSON media type as HTTP clients also write it: a parameter is not another
+# media type (RFC 9110 8.3.1)
+JSON_PARAMETERS: tuple[str, ...] = ("; charset=utf-8",)
 
 SIGNATURE_TRICKS: tuple[tuple[Auth, str], ...] = (
     (Auth.MISSING, "no Authorization header"),
@@ -38,26 +44,31 @@ SIGNATURE_TRICKS: tuple[tuple[Auth, str], ...] = (
 )
 
 
-def malformed_cases(operation: str) -> Iterator[Case]:
+def malformed_cases(operation: str, valid_input: Any, media_type: str) -> Iterator[Case]:
+    """Bodies that are not a JSON object, each declared as the protocol's JSON (``media_type``)."""
     for label, body in MALFORMED_BODIES:
         yield Case(
             operation=operation,
             intent=Intent.MALFORMED,
             origin="wire",
             description=f"{label}: 400 (ValidationException or SerializationException)",
+            input=valid_input,
             body=body,
+            content_type=media_type,
             expected_statuses=(400,),
         )
 
 
-def media_type_cases(operation: str, valid_body: Any) -> Iterator[Case]:
-    for spelling in JSON_SPELLINGS:
+def media_type_cases(operation: str, valid_input: Any, media_type: str) -> Iterator[Case]:
+    """``media_type``: the protocol's JSON media type (``application/json``, ``application/x-amz-json-1.1``)."""
+    for parameter in JSON_PARAMETERS:
+        spelling = media_type + parameter
         yield Case(
             operation=operation,
             intent=Intent.VALID,
             origin="wire",
-            description=f"a valid body sent with Content-Type {spelling} (application/json with a parameter): accepted",
-            body=Case.encode(valid_body),
+            description=f"a valid body sent with Content-Type {spelling} ({media_type} with a parameter): accepted",
+            input=valid_input,
             content_type=spelling,
         )
     for media in OTHER_MEDIA_TYPES:
@@ -66,7 +77,7 @@ def media_type_cases(operation: str, valid_body: Any) -> Iterator[Case]:
             intent=Intent.MEDIA_TYPE,
             origin="wire",
             description=f"a valid body sent with Content-Type {media or '(none)'}: anything but a 5xx",
-            body=Case.encode(valid_body),
+            input=valid_input,
             content_type=media,
         )
 
@@ -85,41 +96,43 @@ def escaped(value: Any) -> bytes:
     return json.dumps(value).encode()
 
 
-def escaped_cases(operation: str, valid_bodies: list[Any]) -> Iterator[Case]:
-    """Valid bodies with every string character escaped: a parser that reads escapes
-    (surrogate pairs in particular) must take them as the characters they stand for."""
-    for body in valid_bodies:
+def escaped_cases(operation: str, valid: list[tuple[Any, Any]]) -> Iterator[Case]:
+    """Valid inputs whose JSON body (given beside each input) has every string character
+    escaped: a parser that reads escapes (surrogate pairs in particular) must take them as the
+    characters they stand for."""
+    for valid_input, json_body in valid:
         yield Case(
             operation=operation,
             intent=Intent.VALID,
             origin="wire",
             description="a valid body with every string character written as a \\u escape "
             "(astral characters as surrogate pairs): accepted as the same document",
-            body=escaped(body),
+            input=valid_input,
+            body=escaped(json_body),
         )
 
 
-def null_member_cases(operation: str, body_with_optionals: Any, optional_members: list[str]) -> Iterator[Case]:
-    """A JSON null for each optional member: absent (accepted) or refused with 400, never 5xx
-    (SPEC section 2)."""
+def null_member_cases(operation: str, input_with_optionals: Any, optional_members: list[str]) -> Iterator[Case]:
+    """A JSON null for each optional member of the body: absent (accepted) or refused with
+    400, never 5xx (SPEC section 2)."""
     for name in optional_members:
         yield Case(
             operation=operation,
             intent=Intent.TOLERATED,
             origin="wire",
             description=f"a JSON null for the optional member {name!r}: taken as absent, or 400; never 5xx",
-            body=Case.encode({**body_with_optionals, name: None}),
+            input={**input_with_optionals, name: None},
         )
 
 
-def signature_cases(operation: str, valid_body: Any, invalid_body: Any) -> Iterator[Case]:
+def signature_cases(operation: str, valid_input: Any, invalid_input: Any) -> Iterator[Case]:
     for auth, label in SIGNATURE_TRICKS:
         yield Case(
             operation=operation,
             intent=Intent.UNAUTHENTICATED,
             origin="auth",
             description=f"a valid body, {label}: 403",
-            body=Case.encode(valid_body),
+            input=valid_input,
             auth=auth,
             expected_statuses=(403,),
         )
@@ -128,7 +141,7 @@ def signature_cases(operation: str, valid_body: Any, invalid_body: Any) -> Itera
         intent=Intent.UNAUTHENTICATED,
         origin="auth",
         description="an invalid body with no Authorization header: 403, whatever the body",
-        body=Case.encode(invalid_body),
+        input=invalid_input,
         auth=Auth.MISSING,
         expected_statuses=(403,),
     )
@@ -137,6 +150,6 @@ def signature_cases(operation: str, valid_body: Any, invalid_body: Any) -> Itera
         intent=Intent.VALID,
         origin="auth",
         description="a correct signature dated 14 minutes ago (within 15 minutes): accepted",
-        body=Case.encode(valid_body),
+        input=valid_input,
         auth=Auth.WITHIN_SKEW,
     )

@@ -48,7 +48,10 @@ class Generated(ActingPhase):
         sent: dict[str, CaseResult] = {}
         failed = False
         for body in bodies:
-            result = turn.send(self._case(op, body))
+            case = self._case(op, body)
+            if not op.sendable(case):
+                continue  # HTTP cannot carry it: not a case
+            result = turn.send(case)
             sent.setdefault(_key(body), result)
             op.keep(result)
             failed = failed or (result.failed and result.response is not None)
@@ -93,8 +96,11 @@ class Generated(ActingPhase):
                 return  # the run is ending: nothing more is sent
             result = sent.get(_key(body))
             if result is None:
+                case = self._case(op, body)
+                if not op.sendable(case):
+                    return
                 try:
-                    result = send(self._case(op, body))
+                    result = send(case)
                 except RunStopped as stop:  # not raised through Hypothesis, which would shrink it
                     stopped.append(stop)
                     return
@@ -119,7 +125,7 @@ class Generated(ActingPhase):
                 intent=Intent.VALID,
                 origin="generated",
                 description="a generated valid body",
-                body=Case.encode(op.tokens.fresh(body)),
+                input=op.tokens.fresh(body),
             )
         violations = op.contract.request_validator.violations(body)
         return Case(
@@ -127,7 +133,7 @@ class Generated(ActingPhase):
             intent=Intent.INVALID,
             origin="random-invalid",
             description="a randomly broken body: " + "; ".join(v.describe() for v in violations[:2]),
-            body=Case.encode(body),
+            input=body,
             rule=next((v.rule.id for v in violations if v.rule), None),
             expected_statuses=(400,),
         )

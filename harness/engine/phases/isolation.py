@@ -39,7 +39,7 @@ class Isolation(ActingPhase):
                     origin="scenario",
                     description=f"a valid body while {scenario.state!r} is set for {other.id}: "
                     "a state of another operation changes nothing here",
-                    body=Case.encode(pick(op, 400 + index)),
+                    input=pick(op, 400 + index),
                 )
                 op.keep(turn.send(case))
             finally:

@@ -1,7 +1,7 @@
 """The deterministic cases: both sides of every rule and the near misses of every pattern
 (:mod:`harness.generation.boundaries`), then the wire and signature cases
-(:mod:`harness.generation.wire`).  Each request gets a new idempotency token, unless the
-probe is about the token."""
+(:mod:`harness.generation.wire`; the body cases only for an operation whose body is JSON).
+Each request gets a new idempotency token, unless the probe is about the token."""
 
 from __future__ import annotations
 
@@ -26,31 +26,38 @@ class Probes(CasePhase):
         op.small_valid_probes  # noqa: B018 - computed here, read by the random-invalid phase
 
     def cases(self, op: OperationRun) -> list[Case]:
-        contract = op.contract
+        contract, binding = op.contract, op.binding
         fresh = op.tokens.fresh
         probes = op.probes
-        valid_body = op.minimal_body
-        invalid_body: Any = next((p.body for p in probes if p.intent is Intent.INVALID), {})
+        valid_input = op.minimal_body
+        invalid_input: Any = next((p.body for p in probes if p.intent is Intent.INVALID), {})
         cases = [
             Case(
                 operation=contract.id,
                 intent=probe.intent,
                 origin=probe.origin,
                 description=probe.description,
-                body=Case.encode(fresh(probe.body, aimed_at=probe.target)),
+                input=fresh(probe.body, aimed_at=probe.target),
                 rule=probe.rule,
                 expected_statuses=(400,) if probe.intent is Intent.INVALID else (),
             )
             for probe in probes
         ]
-        cases += malformed_cases(contract.id)
-        schema = contract.request_schema()
-        optional = [name for name in schema.get("properties", {}) if name not in schema.get("required", ())]
-        if isinstance(valid_body, dict):
-            cases += null_member_cases(contract.id, fresh(valid_body), optional)
-        cases += media_type_cases(contract.id, fresh(valid_body))
-        non_ascii = next((body for body, wire in op.small_valid_probes if not wire.isascii()), None)
-        to_escape = [valid_body] if non_ascii is None else [valid_body, non_ascii]
-        cases += escaped_cases(contract.id, [fresh(body) for body in to_escape])
-        cases += signature_cases(contract.id, fresh(valid_body), invalid_body)
+        media_type = binding.protocol.media_type
+        if binding.sends_json:
+            cases += malformed_cases(contract.id, valid_input, media_type)  # its body is the case
+            schema = contract.request_schema()
+            optional = [
+                name
+                for name in schema.get("properties", {})
+                if name not in schema.get("required", ()) and binding.in_body(name)
+            ]
+            if isinstance(valid_input, dict):
+                cases += null_member_cases(contract.id, fresh(valid_input), optional)
+            cases += media_type_cases(contract.id, fresh(valid_input), media_type)
+            non_ascii = next((body for body, wire in op.small_valid_probes if not wire.isascii()), None)
+            to_escape = [valid_input] if non_ascii is None else [valid_input, non_ascii]
+            escaped = [fresh(body) for body in to_escape]
+            cases += escaped_cases(contract.id, [(body, op.json_body(body)) for body in escaped])
+        cases += signature_cases(contract.id, fresh(valid_input), invalid_input)
         return cases

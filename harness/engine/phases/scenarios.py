@@ -58,7 +58,7 @@ class Scenarios(ActingPhase):
             intent=Intent.SCENARIO,
             origin="scenario",
             description=f"state {scenario.state!r}: {scenario.doc}" if scenario.state else scenario.doc,
-            body=Case.encode(body),
+            input=body,
             expected_statuses=scenario.expect.statuses,
             expected_error=scenario.expect.error,
             scenario=scenario.name,
