@@ -14,6 +14,8 @@
     junit = "out/junit.xml"
     json = "out/results.json"
     exclude-checks = ["unauthenticated_rejected"]
+    concurrency = 16
+    max-duration = 600
 
 The file is the nearest ``pyproject.toml`` in the current directory or its parents (the
 project's own; one without a ``[tool.harness]`` table means no configuration), or the file
@@ -63,6 +65,8 @@ RUN_ARGUMENTS = {
     "json": "json",
     "checks": "checks",
     "exclude-checks": "exclude_checks",
+    "concurrency": "concurrency",
+    "max-duration": "max_duration",
 }
 
 

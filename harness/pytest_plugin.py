@@ -66,6 +66,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--harness-max-examples", metavar="N", type=int, help="generated bodies per operation and kind")
     group.addoption("--harness-seed", metavar="N", type=int, help="seed of the generated cases")
     group.addoption(
+        "--harness-concurrency", metavar="N", type=int, help="independent requests in flight at once (default 8)"
+    )
+    group.addoption(
         "--harness-checks", metavar="NAME,...", help="run only these checks (names as `harness list` prints them)"
     )
     group.addoption(
@@ -112,6 +115,7 @@ class HarnessRun:
             "operations": option("harness_operation"),
             "max-examples": option("harness_max_examples"),
             "seed": option("harness_seed"),
+            "concurrency": option("harness_concurrency"),
             "checks": _names(option("harness_checks")),
             "exclude-checks": _names(option("harness_exclude_checks")),
         }
@@ -123,6 +127,8 @@ class HarnessRun:
                 raise HarnessError(f"--harness-target must be an http(s) URL or 'mock', got {target!r}")
             if int(settings.get("max-examples", 1)) < 1:
                 raise HarnessError(f"--harness-max-examples must be at least 1, got {settings['max-examples']}")
+            if not 1 <= int(settings.get("concurrency", 1)) <= 256:
+                raise HarnessError(f"--harness-concurrency must be from 1 to 256, got {settings['concurrency']}")
             from harness.checks import default_registry
 
             default_registry().select(only=settings.get("checks"), leave_out=settings.get("exclude-checks", ()))
@@ -219,7 +225,7 @@ class HarnessRun:
 
 def run_harness(settings: Mapping[str, Any], contracts: list[Contract]) -> dict[str, Any]:
     """One run, as ``harness run`` makes it (:func:`harness.runner.execute`), writing nothing."""
-    from harness.runner import RunPlan, execute
+    from harness.runner import DEFAULT_CONCURRENCY, RunPlan, execute
     from harness.target.http import DEFAULT_TIMEOUT
 
     plan = RunPlan(
@@ -230,6 +236,8 @@ def run_harness(settings: Mapping[str, Any], contracts: list[Contract]) -> dict[
         seed=int(settings.get("seed", 0)),
         max_examples=int(settings.get("max-examples", 100)),
         timeout=float(settings.get("timeout", DEFAULT_TIMEOUT)),
+        concurrency=int(settings.get("concurrency", DEFAULT_CONCURRENCY)),
+        max_duration=settings.get("max-duration"),
         checks=settings.get("checks"),
         exclude_checks=tuple(settings.get("exclude-checks", ())),
     )

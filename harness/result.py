@@ -45,6 +45,7 @@ class SentRequest:
     url: str
     headers: Mapping[str, str]
     body: bytes
+    sequence: int = 0  # its place among the run's requests (0: outside a run)
 
 
 @dataclass(frozen=True)

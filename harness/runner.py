@@ -25,6 +25,9 @@ from harness.errors import CassetteError, UsageError
 from harness.target.http import DEFAULT_MAX_BODY, DEFAULT_TIMEOUT, HttpTransport, Transport
 
 MOCK = "mock"
+#: Requests in flight at once unless told otherwise: measured in bench/bench_remote.py.
+DEFAULT_CONCURRENCY = 8
+MAX_CONCURRENCY = 256
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,9 @@ class RunPlan:
     example_db: str | None = None
     contracts_dir: Path | None = None  # where the workers load the contracts from (None: the bundled ones)
     operations: Sequence[str] = ()  # a replay: the recorded operations to replay (none named: every one)
+    concurrency: int = DEFAULT_CONCURRENCY  # independent cases in flight at once
+    max_duration: float | None = None  # seconds: once spent, no new case is sent
+    shard: tuple[int, int] | None = None  # (K, N): this machine runs the K-th of N parts of the run
     checks: Sequence[str] | None = None  # the checks to run (None: every one)
     exclude_checks: Sequence[str] = ()  # the checks to leave out
 
@@ -58,6 +64,16 @@ def execute(
 ) -> dict[str, Any]:
     """The results document of ``plan``; ``note`` hears what a user should know (a replay's notes)."""
     plan.registry()  # an unknown check name is refused before anything starts
+    if not 1 <= plan.concurrency <= MAX_CONCURRENCY:
+        raise UsageError(f"--concurrency must be between 1 and {MAX_CONCURRENCY}, got {plan.concurrency}")
+    if plan.max_duration is not None and plan.max_duration <= 0:
+        raise UsageError(f"--max-duration must be a number of seconds above 0, got {plan.max_duration:g}")
+    if plan.shard is not None:
+        part, parts = plan.shard
+        if not 1 <= part <= parts:
+            raise UsageError(f"--shard {part}/{parts}: K must be from 1 to N (the K-th of N parts)")
+        if plan.workers > 1:
+            raise UsageError("--shard splits a run over machines, --workers over processes: use one of them")
     if plan.replay is not None:
         return _replay(plan, listener=listener, note=note)
     with live_target(plan) as (url, states, key, label):
@@ -70,6 +86,9 @@ def execute(
             target_label=label,
             example_db=plan.example_db,
             token_salt=secrets.token_hex(4),  # tokens of this run differ from every other run's
+            concurrency=plan.concurrency,
+            max_duration=plan.max_duration,
+            **_shard_options(plan),
         )
         if plan.workers > 1:
             if plan.record is not None:
@@ -80,9 +99,19 @@ def execute(
         return run_engine(plan, options, listener=listener)
 
 
+def _shard_options(plan: RunPlan) -> dict[str, Any]:
+    """A split run's part: by operation where the run has at least as many operations as parts,
+    else by case within each operation."""
+    if plan.shard is None or plan.shard[1] == 1:
+        return {}
+    part, parts = plan.shard
+    return {"shard_index": part - 1, "shard_count": parts,
+            "shard_by": "operation" if len(plan.contracts) >= parts else "case"}  # fmt: skip
+
+
 def run_engine(plan: RunPlan, options: RunOptions, *, listener: Listener | None = None) -> dict[str, Any]:
     """The engine over ``plan``'s contracts with ``options``, over HTTP (recorded when the plan says)."""
-    http: Transport = HttpTransport(timeout=plan.timeout, max_body=plan.max_body)
+    http: Transport = HttpTransport(timeout=plan.timeout, max_body=plan.max_body, connections=plan.concurrency)
     checks = plan.registry()
     try:
         if plan.record is None:

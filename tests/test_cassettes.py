@@ -64,7 +64,7 @@ SESSION_TOKEN = "cassette-tests-session-token-never-written"
 GRAPH_ARN = "arn:aws:detective:us-east-1:111122223333:graph:027c7c4610ea4aacaf0b883093cab899"
 
 #: Run-level members that differ between a run and its replay by nature.
-VOLATILE = {"started", "duration_s", "target", "replay"}
+VOLATILE = {"started", "duration_s", "target", "replay", "concurrency"}
 #: Request headers of the examples that differ by nature: the replay signs anew, with a made-up key.
 SIGNING_HEADERS = {"X-Amz-Date", "X-Amz-Security-Token", "Authorization"}
 

@@ -10,6 +10,7 @@ report must be kept even when the gate fails, and a nonconformant service must f
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -242,3 +243,54 @@ def test_the_gate_writes_the_html_report_and_junit_xml(recipe: str) -> None:
     assert gate[gate.index("--report") + 1] == "report.html"
     assert gate[gate.index("--junit") + 1] == "junit.xml"
     assert "--target" in gate and "--provider-states" in gate
+
+
+# --------------------------------------------------------------------------- the split run
+
+
+def split_recipe(name: str) -> tuple[dict[str, str], list[str], list[str]]:
+    """The environment, the commands of one part (``{part}`` where the part's number goes) and
+    the commands of the job that merges the parts and gates."""
+    if name == "github":
+        jobs = yaml.safe_load(GITHUB.read_text(encoding="utf-8"))["jobs"]
+        part, verdict = jobs["conformance-part"], jobs["conformance-verdict"]
+        assert part["strategy"]["matrix"]["part"] == [1, 2, 3]
+        assert verdict["needs"] == "conformance-part" and verdict["if"] == "always()"
+        steps = [step["run"].replace("${{ matrix.part }}", "{part}") for step in part["steps"] if "run" in step]
+        return dict(part["env"]), steps, [step["run"] for step in verdict["steps"] if "run" in step]
+    document = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))
+    part, verdict = document["conformance-part"], document["conformance-verdict"]
+    assert part["parallel"] == 3
+    assert verdict["when"] == "always"
+    commands = [*part["before_script"], *part["script"]]
+    return dict(part["variables"]), ["\n".join(commands)], ["\n".join([*verdict["before_script"], *verdict["script"]])]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("recipe", ["github", "gitlab"])
+def test_the_split_run_s_parts_merge_into_the_verdict_of_the_whole_run(recipe: str, tmp_path: Path) -> None:
+    env, part_steps, verdict_steps = split_recipe(recipe)
+    base = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    base.update(env)
+    base["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{base.get('PATH', '')}"
+    for part in (1, 2, 3):
+        job = Job(workspace=tmp_path, env={**base, "CI_NODE_INDEX": str(part), "CI_NODE_TOTAL": "3"})
+        try:
+            port = free_port()
+            for command in part_steps:
+                step = job.step(adapt(command.replace("{part}", str(part)), port=port))
+                assert step.returncode == 0, f"part {part} failed:\n{command}\n{step.stdout}"
+        finally:
+            job.end()
+        assert (tmp_path / f"part-{part}.json").is_file()
+    verdict = Job(workspace=tmp_path, env=base)
+    for command in verdict_steps:
+        step = verdict.step(adapt(command, port=free_port()))
+        assert step.returncode == 0, f"the verdict failed:\n{command}\n{step.stdout}"
+    merged = json.loads((tmp_path / "results.json").read_text())
+    whole = tmp_path / "whole.json"
+    subprocess.run([sys.executable, "-m", "harness", "run", "--target", "mock", "--quiet", "--json", str(whole)],
+                   check=True, capture_output=True, env={**base}, timeout=300)  # fmt: skip
+    assert merged["verdict"] == "conformant"
+    assert merged["counts"]["cases"] == json.loads(whole.read_text())["counts"]["cases"]
+    assert (tmp_path / "report.html").is_file() and (tmp_path / "junit.xml").is_file()

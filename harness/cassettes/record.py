@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import http
 import tempfile
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -23,6 +24,7 @@ import hypothesis
 from vcr.request import Request
 
 from harness import __version__
+from harness.aws import SigningKey
 from harness.cassettes.filters import (
     ELAPSED,
     Secrets,
@@ -48,12 +50,26 @@ TRUNCATED = "truncated"
 
 
 class Recorder:
-    """The exchanges of one recording, in the order sent."""
+    """The exchanges of one recording, in the order of the run (``SentRequest.sequence``), which
+    is the order sent when one request is in flight at a time, and not always the order of the
+    answers when several are (``--concurrency``)."""
 
-    def __init__(self, key: Any) -> None:
+    def __init__(self, key: SigningKey) -> None:
         self._secrets = Secrets(key)
-        self.requests: list[Request] = []
-        self.responses: list[dict[str, Any]] = []
+        self._kept: list[tuple[int, int, Request, dict[str, Any]]] = []
+        self._lock = threading.Lock()
+
+    @property
+    def requests(self) -> list[Request]:
+        return [request for _, _, request, _ in sorted(self._kept, key=_order)]
+
+    @property
+    def responses(self) -> list[dict[str, Any]]:
+        return [response for _, _, _, response in sorted(self._kept, key=_order)]
+
+    def _add(self, sent: SentRequest, request: Request, response: dict[str, Any]) -> None:
+        with self._lock:
+            self._kept.append((sent.sequence, len(self._kept), request, response))
 
     def transport(self, inner: Transport) -> Transport:
         """``inner``, with every exchange kept here."""
@@ -62,17 +78,18 @@ class Recorder:
     def keep(self, request: SentRequest, response: Response | None, failure: TransportFailure | None) -> None:
         secrets, signature = self._secrets, signature_of(request.headers)
         headers = {name: secrets.text(value) for name, value in redacted_headers(request.headers).items()}
-        self.requests.append(Request(request.method, secrets.text(redacted_url(request.url)),
-                                     secrets.data(request.body), headers))  # fmt: skip
+        kept = Request(request.method, secrets.text(redacted_url(request.url)), secrets.data(request.body), headers)
         if response is None:
             assert failure is not None
-            self.responses.append(
+            self._add(
+                request,
+                kept,
                 {
                     "status": {"code": 0, "message": "no answer"},
                     "headers": {},
                     "body": {"string": b""},
                     FAILURE: {"kind": failure.kind, "message": secrets.text(str(failure))},
-                }
+                },
             )
             return
         recorded: dict[str, Any] = {
@@ -83,7 +100,7 @@ class Recorder:
         }
         if response.truncated:
             recorded[TRUNCATED] = True
-        self.responses.append(recorded)
+        self._add(request, kept, recorded)
 
 
 class _RecordingTransport:
@@ -159,6 +176,10 @@ def recording(directory: Path | str, *, options: RunOptions, contracts: Sequence
         raise CassetteError(f"cannot write {directory / MANIFEST_NAME}: {exc.strerror}") from None
     for stale in previous - set(written_file.file for written_file in written.values()):
         (directory / stale).unlink(missing_ok=True)
+
+
+def _order(kept: tuple[int, int, Request, dict[str, Any]]) -> tuple[int, int]:
+    return kept[0], kept[1]
 
 
 def _phrase(status: int) -> str:

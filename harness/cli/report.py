@@ -15,17 +15,22 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
 from harness.errors import UsageError
-from harness.reporting import merge, write_html, write_junit
+from harness.reporting import merge, write_html, write_json, write_junit
+from harness.reporting.merge import parts_problem
 from harness.result import RESULTS_FORMAT, load_results
 
 EXAMPLE = """\
 Examples:
   harness report results.json -o report.html
   harness report create-scope.json start-monitoring.json -o report.html --junit junit.xml
+  harness report part-1.json part-2.json part-3.json --json all.json --report all.html
 
 Several results files are merged: operations are listed together, and an operation in
 more than one file has its counts added and its verdicts combined (a failure anywhere
-stays a failure).  Exit status: 0 written, 2 could not (a file that is not a results file).
+stays a failure).  The parts of a split run (harness run --shard K/N) merge into the one
+verdict of the whole run; every part must be there, all of the same run.
+Exit status: 0 conformant, 1 nonconformant, 2 could not (a file that is not a results
+file, or parts of different runs).
 """
 
 
@@ -44,29 +49,41 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument(
         "-o",
         "--output",
-        required=True,
+        "--report",
+        dest="output",
         type=Path,
         metavar="FILE.html",
         help="where to write the HTML report",
     )
     parser.add_argument("--junit", type=Path, metavar="FILE.xml", help="also write JUnit XML for CI test viewers")
+    parser.add_argument("--json", type=Path, metavar="FILE.json", help="also write the merged results document")
 
 
 def run(args: argparse.Namespace) -> int:
     documents = [_load(path) for path in args.results]
+    problem = parts_problem(documents, [str(path) for path in args.results])
+    if problem is not None:
+        raise UsageError(problem)
+    if args.output is None and args.junit is None and args.json is None:
+        raise UsageError("nothing to write: give --report FILE.html, --junit FILE.xml or --json FILE.json")
     document = merge(documents)
-    write_html(document, args.output)
-    written = [str(args.output)]
+    written = []
+    if args.output is not None:
+        write_html(document, args.output)
+        written.append(str(args.output))
     if args.junit is not None:
         write_junit(document, args.junit)
         written.append(str(args.junit))
+    if args.json is not None:
+        write_json(document, args.json)
+        written.append(str(args.json))
     counts = document["counts"]
     print(
         f"{document['verdict']}: {counts['cases']:,} cases, {counts['failed']:,} failed, "
         f"{counts['not_exercised']:,} not exercised; wrote {', '.join(written)}",
         file=sys.stdout,
     )
-    return 0
+    return 1 if document["verdict"] == "nonconformant" else 0
 
 
 def _load(path: Path) -> dict[str, Any]:

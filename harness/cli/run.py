@@ -11,13 +11,19 @@ from harness.cli.progress import Progress
 from harness.config import configure_run
 from harness.contract import Contract, load_contracts
 from harness.errors import UsageError
-from harness.runner import RunPlan, execute
+from harness.runner import DEFAULT_CONCURRENCY, MAX_CONCURRENCY, RunPlan, execute
 from harness.target.http import DEFAULT_MAX_BODY, DEFAULT_TIMEOUT
 
 EXIT_CONFORMANT = 0
 EXIT_NONCONFORMANT = 1
 #: Used when neither the command line nor [tool.harness] of pyproject.toml sets them.
-DEFAULTS = {"operation": [], "seed": 0, "max_examples": 100, "timeout": DEFAULT_TIMEOUT}
+DEFAULTS = {
+    "operation": [],
+    "seed": 0,
+    "max_examples": 100,
+    "timeout": DEFAULT_TIMEOUT,
+    "concurrency": DEFAULT_CONCURRENCY,
+}
 
 EXAMPLES = """\
 examples:
@@ -110,6 +116,31 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "in one more process; results are merged",
     )
     parser.add_argument(
+        "--concurrency",
+        type=_concurrency,
+        default=None,
+        metavar="N",
+        help=f"independent requests in flight at once, 1 to {MAX_CONCURRENCY} (default {DEFAULT_CONCURRENCY}); "
+        "retries, scenarios and the cases sent while a state is set keep their order, and the verdicts "
+        "do not depend on it",
+    )
+    parser.add_argument(
+        "--max-duration",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="a time budget: once spent, no new request is sent, those in flight finish and every output "
+        "is written; what was not sent is reported as not exercised",
+    )
+    parser.add_argument(
+        "--shard",
+        type=_shard,
+        default=None,
+        metavar="K/N",
+        help="run the K-th of N deterministic parts of the run (by operation where there are at least N, "
+        "else by case); harness report merges the parts' --json files into one verdict",
+    )
+    parser.add_argument(
         "--checks",
         type=_names,
         default=None,
@@ -138,6 +169,33 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
     return value
+
+
+def _concurrency(text: str) -> int:
+    value = _positive(text)
+    if value > MAX_CONCURRENCY:
+        raise argparse.ArgumentTypeError(f"expected at most {MAX_CONCURRENCY} requests in flight, got {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {text}")
+    return value
+
+
+def _shard(text: str) -> tuple[int, int]:
+    part, slash, parts = text.partition("/")
+    if not slash or not part.strip().isdigit() or not parts.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"expected K/N, such as 1/3 (the first of three parts), got {text!r}")
+    k, n = int(part), int(parts)
+    if not 1 <= k <= n:
+        raise argparse.ArgumentTypeError(f"K must be from 1 to N (the K-th of N parts), got {text}")
+    return k, n
 
 
 def _names(text: str) -> list[str]:
@@ -173,6 +231,9 @@ def run(args: argparse.Namespace) -> int:
         contracts_dir=args.contracts,
         checks=args.checks,
         exclude_checks=tuple(args.exclude_checks or ()),
+        concurrency=args.concurrency,
+        max_duration=args.max_duration,
+        shard=args.shard,
     )
     if plan.workers > 1 and plan.replay is None:
         print(f"harness: running in {plan.workers} worker processes", file=sys.stderr)

@@ -1,14 +1,22 @@
 """One case on the wire: built into a request, signed, sent, and its answer judged.
 
-:class:`Exchange` is the only part of the engine that talks to the transport for a case.  It
-also keeps watch on silence: when the target stops answering (:data:`GIVE_UP_AFTER_FAILURES`
-requests in a row, or :data:`GIVE_UP_AFTER_SECONDS` of them, on the engine's injected timer),
-it raises :class:`TargetGone` and the run ends with what it found.
+:class:`Exchange` is the only part of the engine that talks to the transport for a case.
+:meth:`Exchange.send_many` sends independent cases up to ``--concurrency`` at a time, and gives
+their results in the order of the cases, whatever order the answers came in; every request
+carries its place in the run (``SentRequest.sequence``), so a recording keeps them in that order.
+The exchange keeps watch on silence (when the target stops answering, :data:`GIVE_UP_AFTER_FAILURES`
+requests in a row or :data:`GIVE_UP_AFTER_SECONDS` of them, on the engine's injected timer, it
+raises :class:`TargetGone`) and on the run's time budget (once ``--max-duration`` is spent no
+new request is sent, those in flight finish, and :class:`BudgetSpent` ends the run).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import itertools
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -47,6 +55,10 @@ class RunStopped(Exception):
     that cannot go on (a replay asked for a request it has no answer for)."""
 
 
+class BudgetSpent(RunStopped):
+    """The run's time budget is spent: no new case is sent; what was sent is reported."""
+
+
 class TargetGone(RunStopped):
     """The target stopped answering: the run ends, and what it found so far is reported,
     ``last`` (the result of the request that was one too many) included."""
@@ -63,17 +75,21 @@ class Silence:
         self._timer = timer
         self._count = 0
         self._since: float | None = None
+        self._lock = threading.Lock()  # requests in flight answer from several threads
 
     def answered(self) -> None:
-        self._count = 0
-        self._since = None
+        with self._lock:
+            self._count = 0
+            self._since = None
 
     def unanswered(self, result: CaseResult) -> None:
         """One more request without an answer (``result``); :class:`TargetGone` when that is too many."""
-        self._count += 1
-        if self._since is None:
-            self._since = self._timer()
-        if self._count >= GIVE_UP_AFTER_FAILURES or self._timer() - self._since > GIVE_UP_AFTER_SECONDS:
+        with self._lock:
+            self._count += 1
+            if self._since is None:
+                self._since = self._timer()
+            gone = self._count >= GIVE_UP_AFTER_FAILURES or self._timer() - self._since > GIVE_UP_AFTER_SECONDS
+        if gone:
             raise TargetGone(
                 f"the target stopped answering ({self._count} requests in a row without an answer); "
                 "the run was ended and what it found so far is reported",
@@ -97,8 +113,32 @@ class Exchange:
         self.options = options
         self.checks = checks
         self.clock = clock
+        self.timer = timer
         self.silence = Silence(timer)
         self._reached = False
+        self._sequence = itertools.count(1)
+        self._deadline = None if options.max_duration is None else timer() + options.max_duration
+        self._pool = ThreadPoolExecutor(options.concurrency, "harness-send") if options.concurrency > 1 else None
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def next_sequence(self) -> int:
+        """The place of the next request in the run (provider-state calls count too)."""
+        return next(self._sequence)
+
+    @property
+    def budget_spent(self) -> bool:
+        return self._deadline is not None and self.timer() >= self._deadline
+
+    def _check_budget(self) -> None:
+        if self.budget_spent:
+            assert self.options.max_duration is not None
+            raise BudgetSpent(
+                f"the run stopped at its time budget (--max-duration {self.options.max_duration:g} s): "
+                "what was not sent is not exercised"
+            )
 
     def request(self, contract: Contract, binding: OperationBinding, case: Case) -> SentRequest:
         """The request of ``case``, bound by ``binding`` and signed as its :class:`~harness.case.Auth`
@@ -124,11 +164,44 @@ class Exchange:
         if case.auth is Auth.WRONG_SIGNATURE:
             authorization = headers["Authorization"]
             headers["Authorization"] = authorization[:-1] + ("0" if authorization[-1] != "0" else "1")
-        return SentRequest(method=bound.method, url=url, headers=headers, body=bound.body)
+        return SentRequest(
+            method=bound.method, url=url, headers=headers, body=bound.body, sequence=self.next_sequence()
+        )
 
     def send(self, contract: Contract, binding: OperationBinding, case: Case) -> CaseResult:
-        """``case`` sent and judged (kept by no one: the phase decides)."""
-        request = self.request(contract, binding, case)
+        """``case`` sent and judged (kept by no one: the phase decides); :class:`BudgetSpent`
+        instead once the run's time budget is spent."""
+        self._check_budget()
+        return self._exchange(contract, self.request(contract, binding, case), case)
+
+    def send_many(self, contract: Contract, binding: OperationBinding, cases: Iterable[Case]) -> Iterator[CaseResult]:
+        """The results of independent ``cases``, in their order, sent up to ``--concurrency`` at a
+        time.  When the budget is spent, the requests in flight finish, their results are given,
+        and :class:`BudgetSpent` follows."""
+        if self._pool is None:
+            for case in cases:
+                yield self.send(contract, binding, case)
+            return
+        window: deque[Future[CaseResult]] = deque()
+        try:
+            for case in cases:
+                if self.budget_spent:
+                    break
+                request = self.request(contract, binding, case)  # built here: their sequence is the cases' order
+                window.append(self._pool.submit(self._exchange, contract, request, case))
+                if len(window) >= self.options.concurrency:
+                    yield window.popleft().result()
+            while window:
+                yield window.popleft().result()
+        finally:
+            for future in window:
+                future.cancel()
+            for future in window:
+                if not future.cancelled():
+                    future.exception()  # in flight: let it finish, its result is not the run's any more
+        self._check_budget()
+
+    def _exchange(self, contract: Contract, request: SentRequest, case: Case) -> CaseResult:
         try:
             response = self.transport.send(request)
         except TransportFailure as failure:

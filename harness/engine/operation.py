@@ -8,7 +8,7 @@ in :attr:`OperationRun.record`, the only place the results document is made from
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Protocol
@@ -17,7 +17,7 @@ from harness.binding import OperationBinding, Unsendable, bind
 from harness.case import Case, Intent
 from harness.checks import CheckRegistry
 from harness.contract import Contract
-from harness.engine.exchange import Exchange, wire_parts
+from harness.engine.exchange import wire_parts
 from harness.engine.options import Listener, RunOptions
 from harness.engine.tokens import Tokens
 from harness.generation.boundaries import BoundaryProbes, Probe
@@ -29,6 +29,8 @@ MUTATION_BASE_MAX_BYTES = 4096  # larger valid probes (100 targets) are not muta
 
 #: How a phase sends one case: the exchange, for this operation (the result is kept by no one).
 Send = Callable[[Case], CaseResult]
+#: How a phase sends independent cases: in flight together, their results in the cases' order.
+SendMany = Callable[[Iterable[Case]], Iterator[CaseResult]]
 
 
 class ProbeSource(Protocol):
@@ -64,9 +66,10 @@ class OperationRun:
 
     @property
     def shard(self) -> tuple[int, int]:
-        """(index, count) of this process's share of the stateless cases; the process that runs
-        only the stateful phases draws as a single process does."""
-        if self.options.stateful == "only":
+        """(index, count) of this process's share of the stateless cases: all of them where the
+        run is split by operation; none to send in the process that runs only the stateful phases
+        (it draws, as every part does, the whole stream)."""
+        if self.options.stateful == "only" or self.options.shard_by == "operation":
             return 0, 1
         return self.options.shard_index, self.options.shard_count
 
@@ -123,9 +126,6 @@ class OperationRun:
 
     def phase(self, label: str, total: int) -> None:
         self.listener.on_phase(self.id, label, total)
-
-    def send(self, exchange: Exchange, case: Case) -> CaseResult:
-        return exchange.send(self.contract, self.binding, case)
 
     def keep(self, result: CaseResult) -> None:
         """``result`` is part of the run's results."""

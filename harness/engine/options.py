@@ -24,11 +24,14 @@ class RunOptions:
     seed: int = 0
     max_examples: int = 100
     target_label: str = ""
-    shard_index: int = 0  # this process runs the cases whose index % shard_count == shard_index
+    shard_index: int = 0  # this part of a split run: the cases (or operations) whose index % shard_count is this
     shard_count: int = 1
+    shard_by: Literal["case", "operation"] = "case"  # what the parts of a split run divide
     example_db: str | None = None  # a directory or redis:// URL shared by workers (Hypothesis' example database)
     token_salt: str = ""  # mixed into idempotency tokens; a live run draws one, a replay reuses the recorded one
     stateful: Stateful = "also"
+    concurrency: int = 1  # independent cases in flight at once
+    max_duration: float | None = None  # seconds: once spent, no new case is sent
 
 
 @dataclass

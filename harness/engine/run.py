@@ -7,14 +7,17 @@ operation by name.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+from harness import __version__
 from harness.checks import DEFAULT_CHECKS, CheckRegistry, default_registry
 from harness.contract import Contract
-from harness.engine.exchange import Exchange, TargetGone
+from harness.engine.exchange import BudgetSpent, Exchange, TargetGone
 from harness.engine.operation import OperationRun, ProbeMaker
 from harness.engine.options import Listener, RunOptions
 from harness.engine.phases import ActingPhase, CasePhase, Phase, Turn, every_phase
@@ -22,7 +25,7 @@ from harness.engine.states import ProviderStates
 from harness.engine.tokens import Tokens
 from harness.generation.boundaries import BoundaryProbes
 from harness.generation.determinism import stable_generation
-from harness.summary import OperationRecord, ScenarioOutcome, summarise
+from harness.summary import OperationRecord, ScenarioOutcome, contract_digest, summarise
 from harness.target.http import Transport
 
 
@@ -50,21 +53,32 @@ class Engine:
         self.phases = tuple(phases) if phases is not None else every_phase()
         self.exchange = Exchange(transport=transport, options=options, checks=self.checks, clock=clock, timer=timer)
         self.states = (
-            ProviderStates(options.provider_states, transport=transport, checks=self.checks)
+            ProviderStates(
+                options.provider_states,
+                transport=transport,
+                checks=self.checks,
+                sequence=self.exchange.next_sequence,
+            )
             if options.provider_states
             else None
         )
 
     def run(self) -> dict[str, Any]:
-        with stable_generation():
-            return self._run()
+        try:
+            with stable_generation():
+                return self._run()
+        finally:
+            self.exchange.close()
 
     def _run(self) -> dict[str, Any]:
         started = self.timer()
         started_at = self.clock()
         records: list[OperationRecord] = []
-        aborted = ""
-        for contract in self.contracts:
+        aborted, budget_spent = "", False
+        options = self.options
+        for position, contract in enumerate(self.contracts):
+            if options.shard_by == "operation" and position % options.shard_count != options.shard_index:
+                continue  # another part of the run has it
             op = self._operation(contract)
             records.append(op.record)
             if aborted:
@@ -77,8 +91,11 @@ class Engine:
                 if gone.last is not None:
                     op.keep(gone.last)
                 _not_exercised_rest(op.record, aborted)
-        options = self.options
-        run_info = {
+            except BudgetSpent as spent:
+                aborted, budget_spent = str(spent), True
+                _not_exercised_rest(op.record, aborted)
+        left_out = [check.name for check in DEFAULT_CHECKS if check.name not in self.checks.names]
+        run_info: dict[str, Any] = {
             "target": options.target_label or options.base_url,
             "provider_states": options.provider_states,
             "region": options.key.region,
@@ -87,9 +104,34 @@ class Engine:
             "started": started_at.isoformat(timespec="seconds"),
             "duration_s": round(self.timer() - started, 2),
             "aborted": aborted or None,
-            "checks_left_out": [check.name for check in DEFAULT_CHECKS if check.name not in self.checks.names],
+            "concurrency": options.concurrency,
+            "max_duration_s": options.max_duration,
+            "budget_spent": budget_spent,
+            "checks_left_out": left_out,
         }
+        if options.shard_count > 1:
+            run_info["shard"] = {
+                "index": options.shard_index + 1,
+                "count": options.shard_count,
+                "by": options.shard_by,
+                "run": self._fingerprint(left_out),
+            }
         return summarise(records=records, check_docs=self.checks.docs(), run=run_info)
+
+    def _fingerprint(self, left_out: list[str]) -> str:
+        """What every part of one split run shares: the same seed, examples, contracts and checks
+        (``harness report`` merges only parts with the same)."""
+        options = self.options
+        facts = {
+            "seed": options.seed,
+            "max_examples": options.max_examples,
+            "contracts": sorted((c.id, contract_digest(c)) for c in self.contracts),
+            "checks_left_out": left_out,
+            "provider_states": bool(options.provider_states),
+            "parts": [options.shard_count, options.shard_by],
+            "harness": __version__,
+        }
+        return "sha256:" + hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()
 
     def _operation(self, contract: Contract) -> OperationRun:
         options = self.options
@@ -107,9 +149,15 @@ class Engine:
     def _run_operation(self, op: OperationRun) -> None:
         options = self.options
         # scenarios change the target's state: one process runs them all, after the cases
-        stateful = options.stateful != "never" and options.shard_index == 0
-        turn = Turn(op=op, send=lambda case: op.send(self.exchange, case), states=self.states,
-                    contracts=self.contracts)  # fmt: skip
+        by_operation = options.shard_by == "operation"
+        stateful = options.stateful != "never" and (options.shard_index == 0 or by_operation)
+        turn = Turn(
+            op=op,
+            send=lambda case: self.exchange.send(op.contract, op.binding, case),
+            send_many=lambda cases: self.exchange.send_many(op.contract, op.binding, cases),
+            states=self.states,
+            contracts=self.contracts,
+        )
         for phase in self.phases:
             if phase.stateful and not stateful:
                 continue
@@ -121,8 +169,8 @@ class Engine:
                 index, count = op.shard
                 cases = [case for position, case in enumerate(cases) if position % count == index and op.sendable(case)]
                 op.phase(phase.label, len(cases))
-                for case in cases:
-                    op.keep(turn.send(case))
+                for result in turn.send_many(cases):
+                    op.keep(result)
             elif isinstance(phase, ActingPhase):
                 phase.run(turn)
 

@@ -4,7 +4,7 @@ down after, in the shape Pact uses for provider verification."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from harness.checks import CheckRegistry, provider_state_setup
@@ -14,14 +14,17 @@ from harness.target.http import Transport, TransportFailure
 
 
 class ProviderStates:
-    def __init__(self, url: str, *, transport: Transport, checks: CheckRegistry) -> None:
+    def __init__(
+        self, url: str, *, transport: Transport, checks: CheckRegistry, sequence: Callable[[], int] = lambda: 0
+    ) -> None:
         self.url = url
         self.transport = transport
         self.checks = checks
+        self._sequence = sequence  # the exchange's: a state call has its place among the run's requests
 
     def request(self, action: str, state: str, params: Mapping[str, Any]) -> SentRequest:
         body = json.dumps({"action": action, "state": state, "params": dict(params)}).encode()
-        return SentRequest("POST", self.url, {"Content-Type": "application/json"}, body)
+        return SentRequest("POST", self.url, {"Content-Type": "application/json"}, body, sequence=self._sequence())
 
     def setup(self, state: str, params: Mapping[str, Any]) -> list[Failure]:
         """Empty when the target set the state up, else why not."""

@@ -65,6 +65,8 @@ def render_console(document: Mapping[str, Any], *, color: bool) -> str:
             f"{duration(document.get('duration_s'))} · harness {document.get('harness_version', '')}",
         ),
     ]
+    if document.get("aborted"):
+        lines.append(paint("skip", f"stopped early: {_safe(document['aborted'])}"))
     left_out = document.get("checks_left_out")
     if left_out:
         lines.append(paint("dim", f"checks left out: {_safe(', '.join(str(name) for name in left_out))}"))

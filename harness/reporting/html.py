@@ -229,6 +229,10 @@ def _meta(document: Mapping[str, Any]) -> list[tuple[str, str]]:
         ("Max examples", document.get("max_examples")),
     ]
     meta += [(label, str(value)) for label, value in optional if value is not None]
+    if document.get("aborted"):
+        meta.append(("Stopped early", str(document["aborted"])))
+    if document.get("concurrency"):
+        meta.append(("Requests in flight", str(document["concurrency"])))
     left_out = document.get("checks_left_out")
     if left_out:
         meta.append(("Checks left out", ", ".join(str(name) for name in left_out)))

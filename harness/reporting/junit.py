@@ -62,6 +62,7 @@ def _suite(document: Mapping[str, Any], op: Mapping[str, Any]) -> ET.Element:
         ("seed", document.get("seed")),
         ("harness_version", document.get("harness_version")),
         ("checks_left_out", ", ".join(document.get("checks_left_out") or ()) or None),
+        ("stopped_early", document.get("aborted")),
         ("contract", op.get("contract", {}).get("file")),
         ("contract_digest", op.get("contract", {}).get("digest")),
     ):

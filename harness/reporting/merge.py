@@ -21,6 +21,39 @@ _PRECEDENCE = {"fail": 2, "pass": 1, "not-exercised": 0}
 _COUNT_KEYS = ("cases", "passed", "failed", "warnings", "not_exercised")
 
 
+def parts_problem(documents: Sequence[Mapping[str, Any]], names: Sequence[str]) -> str | None:
+    """Why ``documents`` (read from the files ``names``) are not the parts of one split run
+    (``harness run --shard K/N``), or ``None`` when they are, or when none is a part."""
+    parts = [d.get("shard") for d in documents]
+    if not any(parts):
+        return None
+    whole = [name for name, part in zip(names, parts, strict=True) if not part]
+    if whole:
+        return f"{whole[0]} is a whole run, the others parts of a split run (--shard): merge the parts of one run"
+    first = documents[0]
+    for name, document in zip(names[1:], documents[1:], strict=True):
+        for fact in ("seed", "max_examples", "checks_left_out", "harness_version"):
+            if document.get(fact) != first.get(fact):
+                return (
+                    f"{name} and {names[0]} are parts of different runs: {fact} {document.get(fact)!r} "
+                    f"against {first.get(fact)!r}; merge the parts of one run"
+                )
+        if document["shard"]["run"] != first["shard"]["run"] or document["shard"]["count"] != first["shard"]["count"]:
+            return (
+                f"{name} and {names[0]} are parts of different runs (other contracts, provider states or "
+                "number of parts); merge the parts of one run"
+            )
+    indexes = [d["shard"]["index"] for d in documents]
+    count = first["shard"]["count"]
+    repeated = sorted({i for i in indexes if indexes.count(i) > 1})
+    if repeated:
+        return f"part {repeated[0]} of {count} is given more than once"
+    missing = sorted(set(range(1, count + 1)) - set(indexes))
+    if missing:
+        return f"part{'s' if len(missing) > 1 else ''} {', '.join(map(str, missing))} of {count} missing"
+    return None
+
+
 def merge(documents: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """One results document holding all of ``documents``; the inputs are not modified.
 
@@ -38,6 +71,7 @@ def merge(documents: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
                 operations[op["id"]] = copy.deepcopy(dict(op))
     merged = {key: copy.deepcopy(value) for key, value in documents[0].items()}
     merged["format"] = RESULTS_FORMAT
+    merged.pop("shard", None)  # the parts together are the whole run
     merged["operations"] = list(operations.values())
     if len(documents) > 1:
         _merge_run_facts(merged, documents)

@@ -43,12 +43,15 @@ class Transport(Protocol):
 class HttpTransport:
     """A real HTTP client for one target."""
 
-    def __init__(self, *, timeout: float = DEFAULT_TIMEOUT, max_body: int = DEFAULT_MAX_BODY) -> None:
+    def __init__(
+        self, *, timeout: float = DEFAULT_TIMEOUT, max_body: int = DEFAULT_MAX_BODY, connections: int = 4
+    ) -> None:
+        """``connections``: kept open per host, one per request in flight (``--concurrency``)."""
         self.timeout = timeout
         self.max_body = max_body
         self._pool = urllib3.PoolManager(
             num_pools=4,
-            maxsize=4,
+            maxsize=max(4, connections),
             retries=False,
             timeout=urllib3.Timeout(connect=min(5.0, timeout), read=timeout),
         )

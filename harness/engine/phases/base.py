@@ -17,7 +17,7 @@ from typing import ClassVar
 
 from harness.case import Case
 from harness.contract import Contract
-from harness.engine.operation import OperationRun, Send
+from harness.engine.operation import OperationRun, Send, SendMany
 from harness.engine.states import ProviderStates
 
 
@@ -26,7 +26,8 @@ class Turn:
     """What an acting phase may use: its operation, a way to send, the provider states."""
 
     op: OperationRun
-    send: Send
+    send: Send  # one case, now
+    send_many: SendMany  # independent cases, in flight together, results in their order
     states: ProviderStates | None  # None: the run was given no provider-states URL
     contracts: Sequence[Contract]  # every operation of the run
 

@@ -43,20 +43,22 @@ class Generated(ActingPhase):
 
     def run(self, turn: Turn) -> None:
         op = turn.op
-        op.phase(self.label, _examples(op))
-        bodies = op.valid_bodies if self.intent is Intent.VALID else self._draw(op)
+        drawn = op.valid_bodies if self.intent is Intent.VALID else self._draw(op)
+        # every part of a split run draws the whole stream and sends its share of it, so the
+        # parts together send what one run would
+        index, count = op.shard
+        bodies = [body for position, body in enumerate(drawn) if position % count == index]
+        others = {_key(body) for position, body in enumerate(drawn) if position % count != index}
+        op.phase(self.label, len(bodies))
         sent: dict[str, CaseResult] = {}
         failed = False
-        for body in bodies:
-            case = self._case(op, body)
-            if not op.sendable(case):
-                continue  # HTTP cannot carry it: not a case
-            result = turn.send(case)
+        cases = [(body, case) for body in bodies if op.sendable(case := self._case(op, body))]  # else not a case
+        for (body, _), result in zip(cases, turn.send_many(case for _, case in cases), strict=False):
             sent.setdefault(_key(body), result)
             op.keep(result)
             failed = failed or (result.failed and result.response is not None)
         if failed:
-            minimal = self._shrink(op, turn.send, sent)
+            minimal = self._shrink(op, turn.send, sent, others)
             if minimal is not None:
                 op.keep(replace(minimal, minimal=True))
 
@@ -82,9 +84,10 @@ class Generated(ActingPhase):
             _hypothesis(op, self._strategy(op), collect, shrink=False)()
         return drawn
 
-    def _shrink(self, op: OperationRun, send: Send, sent: dict[str, CaseResult]) -> CaseResult | None:
+    def _shrink(self, op: OperationRun, send: Send, sent: dict[str, CaseResult], others: set[str]) -> CaseResult | None:
         """The smallest failing example, found by running Hypothesis again: the examples already
-        sent are answered by their results, the ones shrinking asks for are sent."""
+        sent are answered by their results, those of another part of the run pass, the ones
+        shrinking asks for are sent."""
         validator = op.contract.request_validator
         valid = self.intent is Intent.VALID
         stopped: list[RunStopped] = []
@@ -94,7 +97,10 @@ class Generated(ActingPhase):
                 reject()
             if stopped:
                 return  # the run is ending: nothing more is sent
-            result = sent.get(_key(body))
+            key = _key(body)
+            if key in others and key not in sent:
+                return  # another part of the run sends it
+            result = sent.get(key)
             if result is None:
                 case = self._case(op, body)
                 if not op.sendable(case):
@@ -148,24 +154,19 @@ def _key(body: Any) -> str:
     return json.dumps(body, ensure_ascii=True)
 
 
-def _examples(op: OperationRun) -> int:
-    _, count = op.shard
-    return -(-op.options.max_examples // count)
-
-
 def _hypothesis(
     op: OperationRun, strategy: st.SearchStrategy[Any], test: Callable[[Any], None], *, shrink: bool
 ) -> Callable[[], None]:
-    """``test`` as a Hypothesis test of the run's seed, share of examples and example database."""
+    """``test`` as a Hypothesis test of the run's seed, examples and example database (the same
+    in every part of a split run)."""
     options = op.options
-    index, _ = op.shard
     database = example_database(options.example_db)
     phases: tuple[Phase, ...] = (Phase.reuse,) if database else ()
     phases += (Phase.generate, Phase.shrink) if shrink else (Phase.generate,)
     run = given(strategy)(test)
-    run = seed(options.seed * 1_000_003 + index)(run)
+    run = seed(options.seed * 1_000_003)(run)
     return settings(
-        max_examples=_examples(op),
+        max_examples=options.max_examples,
         database=database,
         deadline=None,
         suppress_health_check=list(HealthCheck),
