@@ -27,8 +27,8 @@ Examples:
 
 Several results files are merged: operations are listed together, and an operation in
 more than one file has its counts added and its verdicts combined (a failure anywhere
-stays a failure).  The parts of a split run (harness run --shard K/N) merge into the one
-verdict of the whole run; every part must be there, all of the same run.
+stays a failure).  The parts of a split run (the run command's --shard K/N) merge into the
+one verdict of the whole run; every part must be there, all of the same run.
 Exit status: 0 conformant, 1 nonconformant, 2 could not (a file that is not a results
 file, or parts of different runs).
 """

@@ -138,7 +138,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         default=None,
         metavar="K/N",
         help="run the K-th of N deterministic parts of the run (by operation where there are at least N, "
-        "else by case); harness report merges the parts' --json files into one verdict",
+        "else by case); the report command merges the --json files of the parts into one verdict",
     )
     parser.add_argument(
         "--checks",
