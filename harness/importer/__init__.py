@@ -1,0 +1,44 @@
+"""Contracts imported from botocore's service models (SPEC section 7).
+
+Every operation of a service whose botocore protocol is restJson1 (``rest-json``), awsJson1.0
+or awsJson1.1 (``json``; also a CBOR service that lists ``json``) becomes one contract document:
+OpenAPI 3.1 as the curated contracts are, written down as docs/imported-contracts.md says.
+
+    operation_document("scheduler:CreateSchedule")   # the document (a dict, JSON-ready)
+    resolve(["scheduler", "dynamodb:CreateTable"])   # the operation ids arguments name
+    find_contract(contracts, "scheduler:CreateSchedule")  # a file's contract, else imported
+
+Unknown services or operations, and services that speak no JSON protocol, raise
+:class:`NotImported` (a :class:`~harness.errors.UsageError`) naming the closest ids or the
+protocol.
+"""
+
+from __future__ import annotations
+
+from harness.importer._lookup import (
+    find_contract,
+    operation_document,
+    resolve,
+    service_operation_ids,
+    unknown_operation_message,
+)
+from harness.importer._model import NotImported, botocore_version, json_service_names
+
+
+def contract_file_name(operation_id: str) -> str:
+    """``{service}-{Operation}.json``, as the curated contracts are named."""
+    service, _, name = operation_id.partition(":")
+    return f"{service}-{name}.json"
+
+
+__all__ = [
+    "NotImported",
+    "botocore_version",
+    "contract_file_name",
+    "find_contract",
+    "json_service_names",
+    "operation_document",
+    "resolve",
+    "service_operation_ids",
+    "unknown_operation_message",
+]
