@@ -242,10 +242,10 @@ def run_harness(settings: Mapping[str, Any], contracts: list[Contract]) -> dict[
 
 
 def _check_options(operations: Iterable[str], contracts: Mapping[str, Contract]) -> None:
-    from harness.cli.validate import find_contract
+    from harness.importer import find_contract
 
     for operation in operations:
-        find_contract(contracts, operation)
+        find_contract(contracts, operation, import_missing=False)  # the engine sends curated ones only
 
 
 # --------------------------------------------------------------------------- the nodes

@@ -10,9 +10,10 @@ import argparse
 import json
 from typing import Any
 
-from harness.cli.validate import add_contracts_argument, find_contract
+from harness.cli.validate import add_contracts_argument
 from harness.contract import load_contracts
 from harness.drift import Drift, drift
+from harness.importer import find_contract
 
 EXIT_NO_NEW = 0
 EXIT_NEW = 1
@@ -51,7 +52,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 def run(args: argparse.Namespace) -> int:
     contracts = load_contracts(args.contracts)
-    chosen = [find_contract(contracts, op) for op in args.operation] if args.operation else None
+    # an imported contract is botocore's model itself: only contract files are compared
+    chosen = [find_contract(contracts, op, import_missing=False) for op in args.operation] if args.operation else None
     reports = [drift(c) for c in (chosen or contracts.values())]
     print("\n\n".join(format_drift(report) for report in reports))
     new = sum(len(r.new) for r in reports)

@@ -18,8 +18,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from harness.checks import ENGINE_CHECK_DOCS, default_registry
-from harness.cli.validate import add_contracts_argument, find_contract
+from harness.cli.validate import add_contracts_argument, say_imported
 from harness.contract import Contract, load_contracts
+from harness.importer import find_contract
 from harness.rules import format_location
 
 LIST_FORMAT = "harness-list/1"
@@ -28,6 +29,7 @@ EPILOG = """\
 examples:
   harness list
   harness list --operation detective:StartMonitoringMember
+  harness list --operation scheduler:CreateSchedule    # imported in memory: no file needed
   harness list --format json | jq '.operations[].rules[].id'
 """
 
@@ -50,7 +52,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         metavar="ID",
         action="append",
         default=None,
-        help="only this operation (repeatable), e.g. --operation networkflowmonitor:CreateScope",
+        help="only this operation (repeatable), e.g. --operation networkflowmonitor:CreateScope; "
+        "an operation of botocore's without a contract file is imported in memory",
     )
     parser.add_argument(
         "--format",
@@ -63,7 +66,10 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 def run(args: argparse.Namespace) -> int:
     contracts = load_contracts(args.contracts)
-    chosen = [find_contract(contracts, op) for op in args.operation] if args.operation else list(contracts.values())
+    if args.operation:
+        chosen = [find_contract(contracts, op, on_import=lambda c: say_imported("list", c)) for op in args.operation]
+    else:
+        chosen = list(contracts.values())
     if args.format == "json":
         text = json.dumps(listing(chosen), indent=2, ensure_ascii=False)
     else:

@@ -131,10 +131,14 @@ def _positive(text: str) -> int:
 
 
 def select(contracts: dict[str, Contract], wanted: list[str]) -> list[Contract]:
-    """The contracts named by ``--operation`` (all when none is named)."""
-    from harness.cli.validate import find_contract  # one place for "unknown operation, did you mean"
+    """The contracts named by ``--operation`` (all when none is named); an operation of
+    botocore's without a contract file is imported in memory, which standard error says."""
+    from harness.cli.validate import say_imported
+    from harness.importer import find_contract  # one place for "unknown operation, did you mean"
 
-    return [find_contract(contracts, name) for name in wanted] if wanted else list(contracts.values())
+    if not wanted:
+        return list(contracts.values())
+    return [find_contract(contracts, name, on_import=lambda c: say_imported("run", c)) for name in wanted]
 
 
 def signing_key(region: str | None, *, mock_credentials: tuple[str, str] | None = None) -> aws.SigningKey:

@@ -15,7 +15,13 @@ protocol.
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+import orjson
+
 from harness.importer._lookup import (
+    ServiceImporter,
     find_contract,
     operation_document,
     resolve,
@@ -31,10 +37,20 @@ def contract_file_name(operation_id: str) -> str:
     return f"{service}-{name}.json"
 
 
+def document_bytes(document: Any) -> bytes:
+    """The text of a contract file: JSON indented by 2, UTF-8, a newline at the end."""
+    try:
+        return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+    except orjson.JSONEncodeError:  # an integer beyond 64 bits, which orjson refuses
+        return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
 __all__ = [
     "NotImported",
+    "ServiceImporter",
     "botocore_version",
     "contract_file_name",
+    "document_bytes",
     "find_contract",
     "json_service_names",
     "operation_document",

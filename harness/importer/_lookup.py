@@ -16,9 +16,30 @@ from harness.importer._operation import OperationImport
 from harness.importer._schemas import Schemas
 
 
+class ServiceImporter:
+    """The operations of one JSON service; its shapes are rendered once for all of them."""
+
+    def __init__(self, service: str) -> None:
+        self.schemas = Schemas(_model.service(service))
+
+    @property
+    def operation_ids(self) -> list[str]:
+        return [f"{self.schemas.service.name}:{name}" for name in self.schemas.service.operations]
+
+    def document(self, operation_id: str) -> dict[str, Any]:
+        """The contract document of ``SERVICE:Operation``, imported from botocore's model."""
+        service, _, name = operation_id.partition(":")
+        operations = self.schemas.service.operations
+        if name not in operations:
+            near = [f"{service}:{n}" for n in _model.closest(name, list(operations))]
+            hint = f"; did you mean {' or '.join(near)}?" if near else ""
+            raise NotImported(f"botocore {_model.botocore_version()}'s {service} has no operation {name!r}{hint}")
+        return OperationImport(self.schemas, name).document()
+
+
 @functools.cache
-def _schemas(service: str) -> Schemas:
-    return Schemas(_model.service(service))
+def _importer(service: str) -> ServiceImporter:
+    return ServiceImporter(service)
 
 
 def operation_document(operation_id: str) -> dict[str, Any]:
@@ -28,12 +49,7 @@ def operation_document(operation_id: str) -> dict[str, Any]:
         raise NotImported(
             f"{operation_id!r} is not an operation id: write SERVICE:Operation, e.g. scheduler:CreateSchedule"
         )
-    schemas = _schemas(service)
-    if name not in schemas.service.operations:
-        near = [f"{service}:{n}" for n in _model.closest(name, list(schemas.service.operations))]
-        hint = f"; did you mean {' or '.join(near)}?" if near else ""
-        raise NotImported(f"botocore {_model.botocore_version()}'s {service} has no operation {name!r}{hint}")
-    return OperationImport(schemas, name).document()
+    return _importer(service).document(operation_id)
 
 
 def service_operation_ids(service: str) -> list[str]:

@@ -73,12 +73,15 @@ class Service:
         """The ``source`` of every rule imported from this model."""
         return f"botocore:{self.name}/{self.api_version}"
 
-    def shape(self, ref: Mapping[str, Any]) -> dict[str, Any]:
+    def shape(self, ref: Mapping[str, Any]) -> Mapping[str, Any]:
         """The traits of the shape ``ref`` names, the member's own traits over them."""
         base = self.shapes[ref["shape"]]
         if len(ref) == 1:
-            return dict(base)
-        return {**base, **{k: v for k, v in ref.items() if k != "shape"}}
+            return base  # type: ignore[no-any-return]  # read only, as every caller uses it
+        merged = dict(base)
+        merged.update(ref)
+        del merged["shape"]
+        return merged
 
 
 def botocore_version() -> str:

@@ -3,6 +3,7 @@ docs/imported-contracts.md writes it down."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -315,18 +316,7 @@ class OperationImport:
     def _common_component(self, error: CommonError) -> str:
         # a shape of the service may have the same name (an error of other operations): keep apart
         name = error.name if error.name not in self.service.shapes else f"{error.name}.common"
-        self.extra[name] = {
-            "type": "object",
-            "properties": {error.message_member: {"type": "string"}},
-            "x-rules": [
-                {
-                    "id": "error.body",
-                    "keywords": ["type"],
-                    "doc": f"An error body is a JSON object (SPEC 3); {error.name} has `{error.message_member}`.",
-                    "source": "spec",
-                }
-            ],
-        }
+        self.extra[name] = _common_schema(error.name, error.message_member)
         return name
 
     def _refs_of(self, responses: Mapping[str, Any]) -> list[str]:
@@ -341,6 +331,23 @@ class OperationImport:
                 if isinstance(ref, str):
                     found.append(ref[len(prefix) :].replace("~1", "/").replace("~0", "~"))
         return found
+
+
+@functools.cache
+def _common_schema(error: str, message_member: str) -> Schema:
+    """The body of a common error (shared by every document: nothing changes it)."""
+    return {
+        "type": "object",
+        "properties": {message_member: {"type": "string"}},
+        "x-rules": [
+            {
+                "id": "error.body",
+                "keywords": ["type"],
+                "doc": f"An error body is a JSON object (SPEC 3); {error} has `{message_member}`.",
+                "source": "spec",
+            }
+        ],
+    }
 
 
 def split_request_uri(uri: str) -> tuple[str, list[list[str]]]:
