@@ -46,8 +46,8 @@ examples:
   harness import --all --out /tmp/every-contract
   harness import networkflowmonitor:CreateScope --out ./contracts --force
 
-Contracts written to a folder other than the bundled one are read with --contracts DIR
-(harness run, list, validate); an operation id without a file is imported in memory anyway.
+Contracts in a folder other than the bundled one are read with --contracts DIR; an
+operation id without a file is imported in memory anyway by run, list and validate.
 """
 
 
@@ -93,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(
             "name what to import: an operation id (scheduler:CreateSchedule), a service (scheduler), or --all"
         )
+    wanted = [] if args.all else resolve(args.operations)  # every argument checked before anything is written
     out: Path = args.out
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -111,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
             for operation in ids:
                 _write(operation, importer.document, out=out, existing=existing, force=args.force, tally=tally)
     else:
-        for operation in resolve(args.operations):  # every argument checked before anything is written
+        for operation in wanted:
             _write(operation, operation_document, out=out, existing=existing, force=args.force, tally=tally)
     progress.done()
     elapsed = time.perf_counter() - started

@@ -314,7 +314,7 @@ def _build(file: Path, document: Mapping[str, Any]) -> Contract:
         for name, target in response.get("x-aws-errors", {}).items():
             errors[name] = int(status)
             error_pointers[name] = str(target)[1:]
-    request_pointer = _input_pointer(file, ext, operation, base)
+    request_pointer = _input_pointer(file, document, ext, operation, base)
     success_status = int(ext.get("successStatus", 200))
     if str(success_status) not in operation["responses"]:
         raise ContractError(
@@ -388,10 +388,19 @@ def _build(file: Path, document: Mapping[str, Any]) -> Contract:
     )
 
 
-def _input_pointer(file: Path, ext: Mapping[str, Any], operation: Mapping[str, Any], base: str) -> str:
+def _input_pointer(
+    file: Path, document: Mapping[str, Any], ext: Mapping[str, Any], operation: Mapping[str, Any], base: str
+) -> str:
     """``x-harness.input``, else (a curated contract) the JSON request body's schema."""
     if "input" in ext:
-        return str(ext["input"])[1:]
+        pointer = str(ext["input"])[1:]
+        try:
+            resolve_pointer(document, pointer)
+        except KeyError:
+            raise ContractError(
+                file=file, pointer="/x-harness/input", message=f"dangling reference {ext['input']!r}"
+            ) from None
+        return pointer
     content = operation.get("requestBody", {}).get("content", {}).get("application/json")
     if content is None:
         raise ContractError(

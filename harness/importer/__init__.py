@@ -7,6 +7,7 @@ OpenAPI 3.1 as the curated contracts are, written down as docs/imported-contract
     operation_document("scheduler:CreateSchedule")   # the document (a dict, JSON-ready)
     resolve(["scheduler", "dynamodb:CreateTable"])   # the operation ids arguments name
     find_contract(contracts, "scheduler:CreateSchedule")  # a file's contract, else imported
+    ServiceImporter("example", model=service_2_json).document("example:GetThing")  # any model
 
 Unknown services or operations, and services that speak no JSON protocol, raise
 :class:`NotImported` (a :class:`~harness.errors.UsageError`) naming the closest ids or the

@@ -21,7 +21,7 @@ from botocore.utils import parse_timestamp
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from harness.importer._model import Service, examples
+from harness.importer._model import Service
 from harness.importer._schemas import Schemas
 from harness.validator import EcmaValidator
 
@@ -35,7 +35,7 @@ class _Unfit(ValueError):
 def translate(schemas: Schemas, operation: str, document: Mapping[str, Any], notes: list[str]) -> list[dict[str, Any]]:
     """The operation's examples that are valid inputs of ``document``; a note for each one left out."""
     service = schemas.service
-    raw = examples(service.name, service.api_version).get(operation, ())
+    raw = service.examples_of(operation)
     if not raw:
         return []
     model = service.operations[operation]

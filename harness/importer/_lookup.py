@@ -19,8 +19,15 @@ from harness.importer._schemas import Schemas
 class ServiceImporter:
     """The operations of one JSON service; its shapes are rendered once for all of them."""
 
-    def __init__(self, service: str) -> None:
-        self.schemas = Schemas(_model.service(service))
+    def __init__(
+        self, service: str, *, model: Mapping[str, Any] | None = None, examples: Mapping[str, Any] | None = None
+    ) -> None:
+        """``service``: botocore's, or the name of ``model``, a ``service-2.json`` document (and
+        ``examples``, its ``examples-1.json``)."""
+        if model is None:
+            self.schemas = Schemas(_model.service(service))
+        else:
+            self.schemas = Schemas(_model.make_service(service, model, example_document=examples))
 
     @property
     def operation_ids(self) -> list[str]:
@@ -118,7 +125,8 @@ def unknown_operation_message(
     close = _model.closest(operation, ids)
     # "CreateScope" alone names an operation whatever its service.
     close += [i for i in ids if i.split(":", 1)[-1].lower() == operation.lower() and i not in close]
-    close += [i for i in also if i not in close]
+    if not close:  # botocore's ids only when no contract is close
+        close = [i for i in also if i not in close]
     because = f" ({_short(reason)})" if reason and not close else ""
     hint = f"; did you mean {' or '.join(close[:3])}?" if close else ""
     return f"unknown operation {operation!r}{because}{hint} Known operations: {', '.join(ids)}"

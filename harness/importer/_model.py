@@ -39,6 +39,14 @@ class Service:
     model: Model = field(repr=False)
     protocol: str  # restJson1, awsJson1_0 or awsJson1_1
     protocols: tuple[str, ...]  # the model's own list (its protocol alone when it has none)
+    example_document: Mapping[str, Any] | None = field(default=None, repr=False)  # examples-1.json
+
+    def examples_of(self, operation: str) -> list[Mapping[str, Any]]:
+        """The examples of ``operation`` (``examples-1.json``: botocore's own unless given)."""
+        document = self.example_document
+        if document is None:
+            document = {"examples": examples(self.name, self.api_version)}
+        return list(document.get("examples", {}).get(operation, ()))
 
     @property
     def metadata(self) -> Mapping[str, Any]:
@@ -123,7 +131,11 @@ def choose_protocol(metadata: Mapping[str, Any]) -> str | None:
 @functools.cache
 def service(name: str) -> Service:
     """The JSON service ``name``; :class:`NotImported` naming its protocol if it is not one."""
-    model = raw_model(name)
+    return make_service(name, raw_model(name))
+
+
+def make_service(name: str, model: Model, *, example_document: Model | None = None) -> Service:
+    """The JSON service of a model document (``service-2.json``) named ``name``."""
     metadata = model["metadata"]
     protocols = tuple(str(p) for p in metadata.get("protocols") or [metadata.get("protocol")])
     protocol = choose_protocol(metadata)
@@ -134,7 +146,7 @@ def service(name: str) -> Service:
         )
     if protocol.startswith("awsJson") and metadata.get("targetPrefix") is None:
         raise NotImported(f"{name} speaks awsJson but its model gives no targetPrefix for X-Amz-Target")
-    return Service(name=name, model=model, protocol=protocol, protocols=protocols)
+    return Service(name=name, model=model, protocol=protocol, protocols=protocols, example_document=example_document)
 
 
 def is_json_service(name: str) -> bool:

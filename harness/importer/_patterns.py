@@ -14,7 +14,11 @@ certain, and otherwise refused (the importer then leaves it out of the contract,
   unless a flag says otherwise: they become their ASCII ranges; ``\\pL`` is ``\\p{L}``;
 - ``(?s)`` at the start makes ``.`` match everything: ``[\\s\\S]``;
 - ``{n}+`` (possessive with a fixed count) is ``{n}``; a lone ``]`` or ``}`` is literal;
-- ``\\Q...\\E`` quotes its text.
+- ``\\Q...\\E`` quotes its text;
+- ``/^...$/``, a JavaScript literal with its slashes, is its body.
+
+A pattern that matches no string at all (an anchor where no string can reach it, as in
+``.*/^[0-9]{12}$/.*``) is refused too: it would make every value invalid.
 
 Everything else Java has and ECMA-262 lacks (other inline flags, atomic groups, possessive
 quantifiers, class intersections and nested classes, ``\\p{IsAlphabetic}``) is refused.
@@ -22,6 +26,7 @@ quantifiers, class intersections and nested classes, ``\\p{IsAlphabetic}``) is r
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from harness import ecma
@@ -67,12 +72,105 @@ class Translated:
 
 def to_ecma(pattern: str) -> Translated:
     """``pattern`` as an ECMA-262 Unicode-mode regular expression; :class:`Untranslatable` if unsure."""
+    literal = _JS_LITERAL.fullmatch(pattern)
+    if literal is not None:  # /^...$/: a JavaScript regular expression literal, whose body is meant
+        inner = to_ecma(literal.group(1))
+        return Translated(inner.pattern, changed=True)
     if _compiles(pattern):
-        return Translated(pattern, changed=False)
-    rewritten = _Rewriter(pattern).run()
-    if not _compiles(rewritten):
-        raise Untranslatable(f"{pattern!r} is not ECMA-262, and {rewritten!r} does not compile either")
-    return Translated(rewritten, changed=True)
+        translated = Translated(pattern, changed=False)
+    else:
+        rewritten = _Rewriter(pattern).run()
+        if not _compiles(rewritten):
+            raise Untranslatable(f"{pattern!r} is not ECMA-262, and {rewritten!r} does not compile either")
+        translated = Translated(rewritten, changed=True)
+    if matches_nothing(translated.pattern):
+        raise Untranslatable(f"{pattern!r} matches no string: an anchor stands where no string can reach it")
+    return translated
+
+
+#: ``/^...$/`` as a whole (as written as a literal in JavaScript, with its slashes): a literal
+#: ``/`` before ``^`` would make the pattern match nothing, so the slashes cannot be meant.
+_JS_LITERAL = re.compile(r"/(\^.*|.*\$)/")
+
+
+def matches_nothing(pattern: str) -> bool:
+    """True when every top-level alternative of ``pattern`` has a ``^`` after a character it
+    must consume, or a ``$`` before one (no flags: ``^`` and ``$`` are the ends of the text).
+    Only plain tokens count as characters that must be consumed, so True is certain."""
+    return all(_impossible(alternative) for alternative in _top_level_alternatives(pattern))
+
+
+def _top_level_alternatives(pattern: str) -> list[list[tuple[str, bool]]]:
+    """Each top-level alternative as (token, must consume a character) pairs; a group is one
+    token that may consume nothing, as far as this check knows."""
+    alternatives: list[list[tuple[str, bool]]] = [[]]
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "|":
+            alternatives.append([])
+            i += 1
+            continue
+        if ch == "(":
+            end = _group_end(pattern, i)
+            token, i = pattern[i:end], end
+            consumes = False
+        elif ch == "[":
+            end = _class_end(pattern, i)
+            token, i, consumes = pattern[i:end], end, True
+        elif ch == "\\":
+            token, i = pattern[i : i + 2], i + 2
+            consumes = token[1] not in "bB"
+        else:
+            token, i, consumes = ch, i + 1, ch not in "^$"
+        optional = pattern[i : i + 1] in ("*", "?") or pattern.startswith(("{0,", "{0}"), i)
+        if pattern[i : i + 1] in ("*", "+", "?") or pattern.startswith("{", i):
+            end = pattern.find("}", i) + 1 if pattern.startswith("{", i) else i + 1
+            i = end + (pattern[end : end + 1] == "?")
+        alternatives[-1].append((token, consumes and not optional))
+    return alternatives
+
+
+def _impossible(tokens: list[tuple[str, bool]]) -> bool:
+    for index, (token, _) in enumerate(tokens):
+        if token == "^" and any(consumes for _, consumes in tokens[:index]):
+            return True
+        if token == "$" and any(consumes for _, consumes in tokens[index + 1 :]):
+            return True
+    return False
+
+
+def _group_end(pattern: str, start: int) -> int:
+    depth, i, in_class = 0, start, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return len(pattern)
+
+
+def _class_end(pattern: str, start: int) -> int:
+    i = start + 1
+    while i < len(pattern):
+        if pattern[i] == "\\":
+            i += 2
+            continue
+        if pattern[i] == "]" and i > start + 1:
+            return i + 1
+        i += 1
+    return len(pattern)
 
 
 def _compiles(pattern: str) -> bool:
@@ -253,12 +351,6 @@ class _Rewriter:
                 self.i += 1
                 previous_was_class_escape = False
                 continue
-            if ch == "-" and self.i + 1 < len(self.text) and self.text[self.i + 1] == "\\":
-                following = self.text[self.i + 2 : self.i + 3]
-                if following in set("dDwWsSpP"):
-                    parts.append("\\-")  # a range up to a class escape: Java takes '-' literally
-                    self.i += 1
-                    continue
             parts.append(ch)
             self.i += 1
             previous_was_class_escape = False

@@ -12,7 +12,12 @@ from typing import Any
 # The model's documentation is a small, regular subset of HTML (p, code, a, ul/li, i, b):
 # removing the tags and unescaping entities is all it needs, and html.parser would cost a
 # third of an import of every operation.
-_TAG = re.compile(r"<[^>]*>")
+_TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z0-9]*)[^>]*>")
+#: Tags that end a line of text (a space where they were); inline ones (code, i, a) vanish.
+_BLOCK_TAGS = frozenset(
+    {"p", "br", "li", "ul", "ol", "div", "dl", "dt", "dd", "note", "important", "table", "tr", "td", "th", "pre"}
+    | {f"h{level}" for level in range(1, 7)}
+)
 _SPACE = re.compile(r"\s+")
 #: A sentence ends at . ! ? followed by a space and a capital, a digit or a quote.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(`])")
@@ -24,7 +29,8 @@ def first_sentence(documentation: str | None) -> str:
     """The first sentence of ``documentation`` without its HTML; empty when there is none."""
     if not documentation:
         return ""
-    text = _SPACE.sub(" ", html.unescape(_TAG.sub(" ", documentation))).strip()
+    bare = _TAG.sub(lambda tag: " " if tag.group(2).lower() in _BLOCK_TAGS else "", documentation)
+    text = _SPACE.sub(" ", html.unescape(bare)).strip()
     for match in _SENTENCE_END.finditer(text):
         candidate = text[: match.start()]
         if not candidate.endswith(_ABBREVIATIONS):
