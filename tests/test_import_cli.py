@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from harness.cli import main
-from harness.cli.run import select
+from harness.cli import build_parser, main
+from harness.cli.run import DEFAULTS, select
+from harness.config import configure_run
 from harness.contract import default_contracts_dir, load_contracts
 
 SCHEDULE = "scheduler:CreateSchedule"
@@ -146,3 +147,26 @@ def test_an_id_neither_a_file_nor_botocore_has_suggests_both(capsys: pytest.Capt
     assert main(["list", "--operation", "networkflowmonitor:CreateScop"]) == 2
     err = capsys.readouterr().err
     assert "unknown operation 'networkflowmonitor:CreateScop'; did you mean networkflowmonitor:CreateScope" in err
+
+
+def test_run_s_configured_operations_may_be_botocore_ids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.harness]\ntarget = "mock"\noperations = ["scheduler:GetSchedule"]\n', encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    args = build_parser().parse_args(["run"])
+    configure_run(args, defaults=DEFAULTS)
+    assert args.operation == ["scheduler:GetSchedule"]
+
+
+def test_drift_compares_curated_contracts_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copy(default_contracts_dir() / "detective-StartMonitoringMember.json", tmp_path)
+    assert main(["import", SCHEDULE, "--out", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert main(["drift", "--contracts", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("detective:StartMonitoringMember against botocore ")
+    assert SCHEDULE not in out
+    assert "(1 imported contract not compared: they are botocore's model)" in out
+    assert main(["drift", "--contracts", str(tmp_path), "--operation", SCHEDULE]) == 2
+    assert "imported from botocore's model, so there is no drift to compare" in capsys.readouterr().err
