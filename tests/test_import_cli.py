@@ -170,3 +170,11 @@ def test_drift_compares_curated_contracts_only(tmp_path: Path, capsys: pytest.Ca
     assert "(1 imported contract not compared: they are botocore's model)" in out
     assert main(["drift", "--contracts", str(tmp_path), "--operation", SCHEDULE]) == 2
     assert "imported from botocore's model, so there is no drift to compare" in capsys.readouterr().err
+
+
+def test_list_says_what_the_success_of_an_imported_operation_is(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list", "--operation", "lambda:Invoke"]) == 0
+    assert "    200  success, the payload's bytes" in capsys.readouterr().out
+    assert main(["list", "--operation", SCHEDULE, "--format", "json"]) == 0
+    (operation,) = json.loads(capsys.readouterr().out)["operations"]
+    assert (operation["success_status"], operation["success_body"]) == (200, "jsonOrEmpty")

@@ -113,6 +113,7 @@ def describe(contract: Contract) -> dict[str, Any]:
         "method": contract.method,
         "path": contract.path,
         "contract": contract.file.name,
+        "success_status": contract.success_status,
         "success_body": contract.success_body,
         "rules": [
             {
@@ -182,9 +183,17 @@ def render_text(document: Mapping[str, Any], *, width: int = 100) -> str:
 def _status_text(op: Mapping[str, Any], status: Mapping[str, Any]) -> str:
     if status["errors"]:
         return ", ".join(status["errors"])
-    if status["status"] == 200:
-        return "success, JSON body" if op["success_body"] == "json" else "success, empty body"
+    if status["status"] == op.get("success_status", 200):
+        return _SUCCESS_BODIES.get(op["success_body"], "success")
     return ""
+
+
+_SUCCESS_BODIES = {
+    "json": "success, JSON body",
+    "empty": "success, empty body",
+    "jsonOrEmpty": "success, JSON body or none",
+    "raw": "success, the payload's bytes",
+}
 
 
 def _scenario_text(scenario: Mapping[str, Any]) -> str:
