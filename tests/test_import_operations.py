@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from harness.importer import NotImported, ServiceImporter, operation_document
+from harness.importer import NotImported, ServiceImporter, document_bytes, operation_document
 from tests.import_models import imported, model
 
 LOCATED: dict[str, Any] = {
@@ -292,3 +292,11 @@ def test_botocore_s_own_models_import_by_id() -> None:
         operation_document("scheduler:CreateSchedul")
     with pytest.raises(NotImported, match="s3 speaks restXml"):
         operation_document("s3:PutObject")
+
+
+def test_an_operation_s_document_is_the_same_imported_alone_or_with_its_service() -> None:
+    alone = document_bytes(ServiceImporter("scheduler").document("scheduler:CreateSchedule"))
+    everything = ServiceImporter("scheduler")
+    for operation in reversed(everything.operation_ids):
+        everything.document(operation)
+    assert document_bytes(everything.document("scheduler:CreateSchedule")) == alone

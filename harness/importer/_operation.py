@@ -48,6 +48,8 @@ class OperationImport:
         return f"{self.service.name}:{self.name}"
 
     def document(self) -> dict[str, Any]:
+        """The contract document, JSON-ready (its components are shared with the service's
+        other operations: read it, or copy it before changing it)."""
         service, http = self.service, self.model["http"]
         path, static_query = split_request_uri(str(http["requestUri"]))
         method = str(http.get("method", "POST")).lower()
@@ -74,29 +76,7 @@ class OperationImport:
         components.update(self.extra)
         for name in names:
             self.notes.extend(self.schemas.components[name].notes)
-        harness: dict[str, Any] = {
-            "operation": self.id,
-            "protocol": service.protocol,
-        }
-        if service.protocol != "restJson1":
-            harness["targetPrefix"] = service.target_prefix
-        harness.update(
-            signingName=service.signing_name,
-            input=components_ref(input_name),
-            successStatus=success_status,
-            successBody=success_body,
-            errorMessageMember=casing,
-        )
-        if bindings:
-            harness["bindings"] = bindings
-        if static_query:
-            harness["staticQuery"] = static_query
-        idempotency = self._idempotency(self._input_schema(input_name))
-        if idempotency is not None:
-            harness["idempotency"] = idempotency
-        auth = self._auth()
-        if auth != "sigv4":
-            harness["auth"] = auth
+        harness = self._harness(input_name, bindings, static_query, success_status, success_body, casing)
         document: dict[str, Any] = {
             "openapi": "3.1.0",
             "info": {
@@ -124,6 +104,39 @@ class OperationImport:
         if self.notes:
             harness["importNotes"] = sorted(dict.fromkeys(self.notes))
         return document
+
+    def _harness(
+        self,
+        input_name: str,
+        bindings: dict[str, Any],
+        static_query: list[list[str]],
+        success_status: int,
+        success_body: str,
+        casing: str,
+    ) -> dict[str, Any]:
+        """``x-harness`` but for the examples, ``imported`` and ``importNotes`` (added last)."""
+        service = self.service
+        harness: dict[str, Any] = {"operation": self.id, "protocol": service.protocol}
+        if service.protocol != "restJson1":
+            harness["targetPrefix"] = service.target_prefix
+        harness.update(
+            signingName=service.signing_name,
+            input=components_ref(input_name),
+            successStatus=success_status,
+            successBody=success_body,
+            errorMessageMember=casing,
+        )
+        if bindings:
+            harness["bindings"] = bindings
+        if static_query:
+            harness["staticQuery"] = static_query
+        idempotency = self._idempotency(self._input_schema(input_name))
+        if idempotency is not None:
+            harness["idempotency"] = idempotency
+        auth = self._auth()
+        if auth != "sigv4":
+            harness["auth"] = auth
+        return harness
 
     # ------------------------------------------------------------------ the input
 

@@ -75,7 +75,8 @@ class Component:
 
 @dataclass
 class _Context:
-    """Where a value is being rendered: its view, its rule-id place, and what it collects."""
+    """Where a value is being rendered: its view, the component that collects its references
+    and notes, and the location of the top-level member it belongs to."""
 
     view: str
     component: Component
