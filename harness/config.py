@@ -138,9 +138,19 @@ def overlay(given: Mapping[str, Any], config: Config) -> dict[str, Any]:
 
 
 def check_operations(config: Config, known: Iterable[str]) -> None:
-    """A :class:`UsageError` naming the file when a configured operation is not a contract's."""
+    """A :class:`UsageError` naming the file when a configured operation is neither a
+    contract's nor one of botocore's JSON operations (which ``harness run`` imports)."""
+    from harness.importer import NotImported, operation_document
+
     ids = sorted(known)
     for operation in config.settings.get("operations", ()):
+        if operation not in ids and ":" in operation:
+            try:
+                operation_document(operation)
+            except NotImported:
+                pass
+            else:
+                continue
         if operation not in ids:
             close = difflib.get_close_matches(operation, ids, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""

@@ -250,10 +250,10 @@ def _names(text: str | None) -> list[str] | None:
 
 
 def _check_options(operations: Iterable[str], contracts: Mapping[str, Contract]) -> None:
-    from harness.cli.validate import find_contract
+    from harness.importer import find_contract
 
     for operation in operations:
-        find_contract(contracts, operation)
+        find_contract(contracts, operation, import_missing=False)  # the engine sends curated ones only
 
 
 # --------------------------------------------------------------------------- the nodes

@@ -7,6 +7,7 @@ each failure group keeps at most ``MAX_EXAMPLES_PER_FAILURE`` examples (shrunk o
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -45,6 +46,11 @@ class OperationRecord:
 
 
 def contract_digest(contract: Contract) -> str:
+    """The SHA-256 of the contract file; of the document's JSON text for a contract imported
+    in memory, which has no file (the same model gives the same digest)."""
+    if contract.imported is not None and not contract.file.is_file():
+        text = json.dumps(contract.document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
     return "sha256:" + hashlib.sha256(contract.file.read_bytes()).hexdigest()
 
 

@@ -75,6 +75,21 @@ def _fast_validator(document: Mapping[str, Any], uri: str, pointer: str) -> Any:
         return None
 
 
+_DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
+
+
+def fast_schema_verdict(schema: Any) -> bool | None:
+    """Whether ``schema`` is a valid JSON Schema 2020-12, asked of ``jsonschema-rs`` (about a
+    hundred times faster than ``jsonschema`` on the meta-schema); ``None`` when it cannot say.
+    Callers ask ``jsonschema`` for the message of an invalid one, so messages have one source."""
+    if _JSONSCHEMA_RS is None or not isinstance(schema, dict):
+        return None
+    try:
+        return bool(_JSONSCHEMA_RS.meta.is_valid({**schema, "$schema": _DRAFT_2020_12}))
+    except Exception:  # anything it cannot take is left to jsonschema
+        return None
+
+
 @dataclass(frozen=True)
 class Violation:
     """One broken constraint of one value."""

@@ -11,12 +11,13 @@ PACKAGE = Path(__file__).resolve().parent.parent / "harness"
 LAYERS: dict[str, int] = {
     "errors": 0, "ecma": 0, "pointer": 0,
     "rules": 1, "validator": 1, "contract": 1, "drift": 1,
-    "aws": 2, "uri": 2, "binding": 2, "routing": 2,
-    "case": 3, "generation": 3, "checks": 3, "result": 3, "summary": 3, "target": 3, "engine": 3,
-    "reporting": 4, "cassettes": 4,
-    "mock": 5,
-    "cli": 6, "pytest_plugin": 6, "schemathesis": 6, "config": 6, "runner": 6, "workers": 6, "__init__": 6,
-    "__main__": 6,
+    "importer": 2,
+    "aws": 3, "uri": 3, "binding": 3, "routing": 3,
+    "case": 4, "generation": 4, "checks": 4, "result": 4, "summary": 4, "target": 4, "engine": 4,
+    "reporting": 5, "cassettes": 5,
+    "mock": 6,
+    "cli": 7, "pytest_plugin": 7, "schemathesis": 7, "config": 7, "runner": 7, "workers": 7, "__init__": 7,
+    "__main__": 7,
 }  # fmt: skip
 
 #: The mock is the reference implementation: it may use contracts and the protocol, never

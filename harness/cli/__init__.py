@@ -8,6 +8,7 @@ is printed as one clear message, never as a traceback.
 from __future__ import annotations
 
 import argparse
+import keyword
 import os
 import sys
 from collections.abc import Sequence
@@ -19,8 +20,13 @@ from harness.errors import HarnessError
 
 EXIT_COULD_NOT_RUN = 2
 
-#: Sub-commands, each a module of this package with ``add_parser`` and ``run``.
-COMMANDS = ("run", "mock", "validate", "drift", "report", "list", "completion")
+#: Sub-commands, each a module of this package with ``add_parser`` and ``run`` (``import``'s is
+#: ``import_``: a keyword cannot name a module one imports with ``import``).
+COMMANDS = ("run", "mock", "validate", "drift", "import", "report", "list", "completion")
+
+
+def command_module(name: str) -> Any:
+    return import_module(f"harness.cli.{name}_" if keyword.iskeyword(name) else f"harness.cli.{name}")
 
 
 class Command(Protocol):
@@ -48,15 +54,14 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     subparsers.required = True
     for name in COMMANDS:
-        module: Any = import_module(f"harness.cli.{name}")
-        module.add_parser(subparsers)
+        command_module(name).add_parser(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    command: Any = import_module(f"harness.cli.{args.command}")
+    command: Any = command_module(args.command)
     try:
         status: int = command.run(args)
         return status

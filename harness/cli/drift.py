@@ -10,9 +10,11 @@ import argparse
 import json
 from typing import Any
 
-from harness.cli.validate import add_contracts_argument, find_contract
+from harness.cli.validate import add_contracts_argument
 from harness.contract import load_contracts
 from harness.drift import Drift, drift
+from harness.errors import UsageError
+from harness.importer import find_contract
 
 EXIT_NO_NEW = 0
 EXIT_NEW = 1
@@ -51,9 +53,23 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 def run(args: argparse.Namespace) -> int:
     contracts = load_contracts(args.contracts)
-    chosen = [find_contract(contracts, op) for op in args.operation] if args.operation else None
-    reports = [drift(c) for c in (chosen or contracts.values())]
+    # an imported contract is botocore's model itself (`harness import` again after an
+    # upgrade): only curated contracts, written from the documentation, are compared
+    if args.operation:
+        chosen = [find_contract(contracts, op, import_missing=False) for op in args.operation]
+    else:
+        chosen = [c for c in contracts.values() if c.imported is None]
+    skipped = sorted(c.id for c in chosen if c.imported is not None)
+    if skipped:
+        raise UsageError(
+            f"{', '.join(skipped)}: imported from botocore's model, so there is no drift to compare; "
+            "`harness import` it again after a botocore upgrade"
+        )
+    reports = [drift(c) for c in chosen]
     print("\n\n".join(format_drift(report) for report in reports))
+    imported = len(contracts) - len(chosen) if not args.operation else 0
+    if imported:
+        print(f"\n({imported} imported contract{'s' if imported != 1 else ''} not compared: they are botocore's model)")
     new = sum(len(r.new) for r in reports)
     if new:
         print(

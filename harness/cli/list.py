@@ -19,8 +19,9 @@ from typing import Any
 
 from harness.checks import RESPONSE_CHECKS, idempotency, provider_state_setup, target_answers
 from harness.checks import check_docs as all_check_docs
-from harness.cli.validate import add_contracts_argument, find_contract
+from harness.cli.validate import add_contracts_argument, say_imported
 from harness.contract import Contract, load_contracts
+from harness.importer import find_contract
 from harness.rules import format_location
 
 LIST_FORMAT = "harness-list/1"
@@ -29,6 +30,7 @@ EPILOG = """\
 examples:
   harness list
   harness list --operation detective:StartMonitoringMember
+  harness list --operation scheduler:CreateSchedule    # imported in memory: no file needed
   harness list --format json | jq '.operations[].rules[].id'
 """
 
@@ -51,7 +53,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         metavar="ID",
         action="append",
         default=None,
-        help="only this operation (repeatable), e.g. --operation networkflowmonitor:CreateScope",
+        help="only this operation (repeatable), e.g. --operation networkflowmonitor:CreateScope; "
+        "an operation of botocore's without a contract file is imported in memory",
     )
     parser.add_argument(
         "--format",
@@ -64,7 +67,10 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 def run(args: argparse.Namespace) -> int:
     contracts = load_contracts(args.contracts)
-    chosen = [find_contract(contracts, op) for op in args.operation] if args.operation else list(contracts.values())
+    if args.operation:
+        chosen = [find_contract(contracts, op, on_import=lambda c: say_imported("list", c)) for op in args.operation]
+    else:
+        chosen = list(contracts.values())
     if args.format == "json":
         text = json.dumps(listing(chosen), indent=2, ensure_ascii=False)
     else:
@@ -107,6 +113,7 @@ def describe(contract: Contract) -> dict[str, Any]:
         "method": contract.method,
         "path": contract.path,
         "contract": contract.file.name,
+        "success_status": contract.success_status,
         "success_body": contract.success_body,
         "rules": [
             {
@@ -176,9 +183,17 @@ def render_text(document: Mapping[str, Any], *, width: int = 100) -> str:
 def _status_text(op: Mapping[str, Any], status: Mapping[str, Any]) -> str:
     if status["errors"]:
         return ", ".join(status["errors"])
-    if status["status"] == 200:
-        return "success, JSON body" if op["success_body"] == "json" else "success, empty body"
+    if status["status"] == op.get("success_status", 200):
+        return _SUCCESS_BODIES.get(op["success_body"], "success")
     return ""
+
+
+_SUCCESS_BODIES = {
+    "json": "success, JSON body",
+    "empty": "success, empty body",
+    "jsonOrEmpty": "success, JSON body or none",
+    "raw": "success, the payload's bytes",
+}
 
 
 def _scenario_text(scenario: Mapping[str, Any]) -> str:

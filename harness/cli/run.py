@@ -206,10 +206,14 @@ def _names(text: str) -> list[str]:
 
 
 def select(contracts: dict[str, Contract], wanted: list[str]) -> list[Contract]:
-    """The contracts named by ``--operation`` (all when none is named)."""
-    from harness.cli.validate import find_contract  # one place for "unknown operation, did you mean"
+    """The contracts named by ``--operation`` (all when none is named); an operation of
+    botocore's without a contract file is imported in memory, which standard error says."""
+    from harness.cli.validate import say_imported
+    from harness.importer import find_contract  # one place for "unknown operation, did you mean"
 
-    return [find_contract(contracts, name) for name in wanted] if wanted else list(contracts.values())
+    if not wanted:
+        return list(contracts.values())
+    return [find_contract(contracts, name, on_import=lambda c: say_imported("run", c)) for name in wanted]
 
 
 def run(args: argparse.Namespace) -> int:

@@ -2,21 +2,22 @@
 
 Exit 0 when the body is valid, 1 when it is not (every broken rule is printed: where in
 the body, which rule, and the documentation's sentence), 2 when it could not be checked
-(unknown operation, unreadable file, broken contract).
+(unknown operation, unreadable file, broken contract).  For an imported contract the body is
+the operation input (docs/imported-contracts.md: every member, whatever its location); an
+operation id of botocore's without a contract file is imported in memory, which it says.
 """
 
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import sys
-from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, NoReturn
 
 from harness.contract import Contract, load_contracts
 from harness.errors import UsageError
+from harness.importer import find_contract
 from harness.validator import Violation
 
 EXIT_VALID = 0
@@ -27,6 +28,7 @@ examples:
   harness validate networkflowmonitor:CreateScope body.json
   echo '{"AccountId": "444455556666"}' | harness validate detective:StartMonitoringMember -
   harness validate --contracts ./my-contracts networkflowmonitor:CreateScope body.json
+  echo '{"Name": "nightly"}' | harness validate scheduler:GetSchedule -
 """
 
 
@@ -35,14 +37,20 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "validate",
         help="check one request body against its operation's contract",
         description=(
-            "Check one JSON request body against the contract of an operation. Prints "
+            "Check one JSON request body against the contract of an operation (for an imported "
+            "contract: the operation input, every member whatever its location). Prints "
             "'valid' (exit 0), or every broken rule with its JSON path, rule id and the "
-            "documentation's sentence (exit 1); exit 2 if it could not be checked."
+            "documentation's sentence (exit 1); exit 2 if it could not be checked. An operation "
+            "of botocore's without a contract file is imported in memory."
         ),
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("operation", metavar="ID", help="operation id, e.g. detective:StartMonitoringMember")
+    parser.add_argument(
+        "operation",
+        metavar="ID",
+        help="operation id, e.g. detective:StartMonitoringMember, or any of botocore's JSON operations",
+    )
     parser.add_argument(
         "file",
         metavar="FILE",
@@ -66,7 +74,7 @@ def add_contracts_argument(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     contracts = load_contracts(args.contracts)
-    contract = find_contract(contracts, args.operation)
+    contract = find_contract(contracts, args.operation, on_import=lambda c: say_imported("validate", c))
     raw = _read(args.file)
     try:
         body = parse_body(raw)
@@ -81,21 +89,15 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_INVALID
 
 
-def find_contract(contracts: Mapping[str, Contract], operation: str) -> Contract:
-    """The contract of ``operation``; a :class:`UsageError` suggesting the closest ids if none."""
-    if operation in contracts:
-        return contracts[operation]
-    raise UsageError(unknown_operation_message(operation, contracts))
-
-
-def unknown_operation_message(operation: str, known: Iterable[str]) -> str:
-    ids = sorted(known)
-    by_lower = {i.lower(): i for i in ids}
-    close = [by_lower[m] for m in difflib.get_close_matches(operation.lower(), by_lower, n=3)]
-    # "CreateScope" alone names an operation whatever its service.
-    close += [i for i in ids if i.split(":", 1)[-1].lower() == operation.lower() and i not in close]
-    hint = f"; did you mean {' or '.join(close)}?" if close else ""
-    return f"unknown operation {operation!r}{hint} Known operations: {', '.join(ids)}"
+def say_imported(command: str, contract: Contract) -> None:
+    """Tell standard error that ``contract`` has no file and was imported in memory."""
+    source = contract.imported
+    model = f"botocore {source.botocore}'s model of {source.service} {source.api_version}" if source else "botocore"
+    print(
+        f"harness {command}: {contract.id} has no contract file: imported in memory from {model} "
+        f"(`harness import {contract.id}` writes it)",
+        file=sys.stderr,
+    )
 
 
 class NotJson(ValueError):
@@ -127,7 +129,7 @@ def format_violations(contract: Contract, violations: list[Violation]) -> str:
         lines.append(f"  {violation.path}  {rule.id if rule else '(no rule)'}")
         lines.append(f"    {violation.message}")
         if rule is not None:
-            source = "API reference" if rule.source == "seed" else "SPEC.md"
+            source = {"seed": "API reference", "spec": "SPEC.md"}.get(rule.source, rule.source)
             lines.append(f"    documented ({source}): {rule.doc}")
     return "\n".join(lines)
 

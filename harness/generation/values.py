@@ -2,8 +2,9 @@
 
 ``hypothesis-jsonschema`` is not used: it generates with Python ``re`` semantics (Unicode
 ``\\d``, ``$`` before a newline), so its "valid" strings may break an ECMA-262 pattern.
-This compiler covers the JSON Schema subset contracts use and says so when a contract
-uses a keyword it cannot generate for.
+This compiler covers the JSON Schema subset contracts use (imported ones too: recursive
+``$ref``, ``{}`` for any JSON value, unions of exactly one member) and says so when a
+contract uses a keyword it cannot generate for.
 """
 
 from __future__ import annotations
@@ -31,6 +32,14 @@ SUPPORTED = frozenset(
     }
 )  # fmt: skip
 
+#: Any JSON value, for a schema that constrains nothing (an imported document member).
+#: (No null: a null member is an absent one, SPEC 2, and a required document must be there.)
+JSON_VALUES: st.SearchStrategy[Any] = st.recursive(
+    st.booleans() | st.integers(-(2**31), 2**31) | st.text(max_size=10),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    max_leaves=6,
+)
+
 # arrays and maps of generated bodies hold at most this many entries (more when the schema's
 # minimum asks): the boundary probes send the largest ones, and every entry costs Hypothesis
 # draws (CreateScope: 100 bodies in 0.44 s with 10, 0.20 s with 5) and the target validation
@@ -49,13 +58,23 @@ class ValueStrategies:
 
     def __init__(self, contract: Contract) -> None:
         self.contract = contract
+        self._by_pointer: dict[str, st.SearchStrategy[Any]] = {}
 
     def body(self) -> st.SearchStrategy[Any]:
         return self.for_schema(self.contract.request_schema(), self.contract.request_pointer)
 
     def for_schema(self, schema: Schema, pointer: str) -> st.SearchStrategy[Any]:
+        if "$ref" not in schema:
+            return self._compile(schema, pointer)
         while "$ref" in schema:
             schema, pointer = self.contract.resolve(schema)
+        # one strategy per referenced schema, deferred: a recursive schema refers to itself
+        if pointer not in self._by_pointer:
+            self._by_pointer[pointer] = st.deferred(lambda: compiled)
+            compiled = self._compile(schema, pointer)
+        return self._by_pointer[pointer]
+
+    def _compile(self, schema: Schema, pointer: str) -> st.SearchStrategy[Any]:
         unknown = {k for k in schema if not k.startswith("x-")} - SUPPORTED
         if unknown:
             raise ContractError(
@@ -82,6 +101,8 @@ class ValueStrategies:
             return st.floats(schema.get("minimum"), schema.get("maximum"), allow_nan=False, allow_infinity=False)
         if kind == "boolean":
             return st.booleans()
+        if not (schema.keys() - {"description", "title"} - {k for k in schema if k.startswith("x-")}):
+            return JSON_VALUES
         raise ContractError(
             file=self.contract.file, pointer=pointer, message=f"cannot generate values of type {kind!r}"
         )
@@ -90,6 +111,8 @@ class ValueStrategies:
         properties: Mapping[str, Schema] = schema.get("properties", {})
         if not properties and isinstance(schema.get("additionalProperties"), Mapping):
             return self._map(schema, pointer)
+        if schema.get("maxProperties") == 1 and schema.get("additionalProperties") is False:
+            return self._union(schema, pointer)
         required = set(schema.get("required", ()))
         fixed = {
             name: self.for_schema(sub, f"{pointer}/properties/{name}")
@@ -103,6 +126,16 @@ class ValueStrategies:
         }
         return st.fixed_dictionaries(fixed, optional=optional)
 
+    def _union(self, schema: Schema, pointer: str) -> st.SearchStrategy[Any]:
+        """Exactly one member of a union."""
+        members = [
+            st.fixed_dictionaries({name: self.for_schema(sub, f"{pointer}/properties/{name}")})
+            for name, sub in schema.get("properties", {}).items()
+        ]
+        if not members:
+            raise ContractError(file=self.contract.file, pointer=pointer, message="a union without members")
+        return st.one_of(members)
+
     def _map(self, schema: Schema, pointer: str) -> st.SearchStrategy[Any]:
         keys = string_strategy(schema.get("propertyNames", {}))
         values = self.for_schema(schema["additionalProperties"], f"{pointer}/additionalProperties")
@@ -112,7 +145,10 @@ class ValueStrategies:
 
 
 def string_strategy(schema: Schema) -> st.SearchStrategy[str]:
-    """Valid strings for a string schema (length in code points, ECMA-262 pattern)."""
+    """Valid strings for a string schema (length in code points, ECMA-262 pattern); a map's
+    ``propertyNames`` too, whose ``enum`` names its keys."""
+    if "enum" in schema:
+        return st.sampled_from([v for v in schema["enum"] if isinstance(v, str)])
     min_size = schema.get("minLength", 0)
     max_size = schema.get("maxLength")
     pattern = schema.get("pattern")
@@ -125,17 +161,34 @@ def string_strategy(schema: Schema) -> st.SearchStrategy[str]:
         )
     else:
         strategy = st.from_regex(ecma.python_equivalent(pattern), fullmatch=True)
+        if min_size > 1:
+            strategy = strategy.map(lambda s: _padded(s, min_size, pattern))
     upper = max_size if max_size is not None else float("inf")
     return strategy.filter(lambda s: min_size <= len(s) <= upper and ecma.matches(pattern, s))
 
 
+def _padded(text: str, min_size: int, pattern: str) -> str:
+    """``text``, or ``text`` lengthened to ``min_size`` where the pattern still matches: a
+    pattern without ``^`` or ``$`` matches in a longer string too (``arn:.*`` with a minimum
+    length of 20 seldom gets 20 characters from ``from_regex`` alone)."""
+    if len(text) >= min_size:
+        return text
+    filler = (text[-1:] or "a") * (min_size - len(text))
+    for candidate in (text + filler, filler + text, text + "a" * (min_size - len(text))):
+        if ecma.matches(pattern, candidate):
+            return candidate
+    return text
+
+
 @cache
 def single_class_alphabet(pattern: str) -> str | None:
-    """For ``^[...]+$``-shaped patterns, the characters of the class (so lengths are easy)."""
+    """For ``^[...]+$``-shaped patterns, the characters of the class (so lengths are easy).
+
+    Without ``^`` or ``$`` the pattern matches more strings, among them every string of the
+    class's characters, so the alphabet serves it too (a large class such as
+    ``[\\u0020-\\uD7FF...]*`` costs ``from_regex`` seconds per string)."""
     body = pattern.removeprefix("^").removesuffix("$")
     if not (body.startswith("[") and body.endswith(("]+", "]*")) and body.count("[") == 1):
-        return None
-    if not (pattern.startswith("^") and pattern.endswith("$")):
         return None
     cls = body[:-1]
     chars = "".join(ch for ch in _SAMPLE_CHARS if ecma.matches(f"^{cls}$", ch))
