@@ -229,22 +229,8 @@ def error_named(j: Judgement) -> Iterator[Finding]:
 @response_check("body_matches_contract", "Every body matches the contract's schema for that status (SPEC 4.3).")
 def body_matches_contract(j: Judgement) -> Iterator[Finding]:
     status = j.response.status
-    if status == 200:
-        if j.contract.success_body == "empty":
-            if j.response.body.strip():
-                yield Finding(f"a 200 of {j.contract.id} must have an empty body; got {len(j.response.body)} bytes")
-            return
-        body = j.json_body
-        if body is _NOT_JSON or not isinstance(body, dict):
-            yield Finding("a 200 body is not a JSON object")
-            return
-        validator = j.contract.success_validator
-        if validator is not None:
-            for violation in validator.violations(body)[:5]:
-                yield Finding(
-                    f"200 body: {violation.path}: {violation.message}",
-                    rule=violation.rule.id if violation.rule else None,
-                )
+    if status == j.contract.success_status:
+        yield from _success_body(j)
         return
     if status < 400 or status not in _allowed_statuses(j):
         return
@@ -263,6 +249,30 @@ def body_matches_contract(j: Judgement) -> Iterator[Finding]:
             yield Finding(f"{name} body: {violation.path}: {violation.message}")
 
 
+def _success_body(j: Judgement) -> Iterator[Finding]:
+    """The success body as the contract's ``successBody`` says: ``empty``; ``json``, an object;
+    ``jsonOrEmpty``, an object or nothing (read as ``{}``, as botocore reads it); ``raw``, a
+    payload of its own, not judged."""
+    kind, status = j.contract.success_body, j.response.status
+    if kind == "raw":
+        return
+    if kind == "empty":
+        if j.response.body.strip():
+            yield Finding(f"a {status} of {j.contract.id} must have an empty body; got {len(j.response.body)} bytes")
+        return
+    body: Any = {} if kind == "jsonOrEmpty" and not j.response.body.strip() else j.json_body
+    if body is _NOT_JSON or not isinstance(body, dict):
+        yield Finding(f"a {status} body is not a JSON object")
+        return
+    validator = j.contract.success_validator
+    if validator is not None:
+        for violation in validator.violations(body)[:5]:
+            yield Finding(
+                f"{status} body: {violation.path}: {violation.message}",
+                rule=violation.rule.id if violation.rule else None,
+            )
+
+
 @response_check(
     "response_echoes_request",
     "Members of a 200 body that repeat the request are as sent (the contract's echo list).",
@@ -270,7 +280,7 @@ def body_matches_contract(j: Judgement) -> Iterator[Finding]:
     Intent.SCENARIO,
 )
 def response_echoes_request(j: Judgement) -> Iterator[Finding]:
-    if j.response.status != 200 or not j.contract.echoes:
+    if j.response.status != j.contract.success_status or not j.contract.echoes:
         return
     request = j.case.document()
     body = j.json_body
@@ -309,14 +319,17 @@ def invalid_rejected(j: Judgement) -> Iterator[Finding]:
 
 @response_check(
     "valid_accepted",
-    "Valid input is never answered 400, nor 5xx unless the `internal failure` state is set (SPEC 4.2).",
+    "Valid input is never answered 400, nor 5xx unless the `internal failure` state is set (SPEC 4.2); for an "
+    "imported contract, whose model's constraints are necessary, not sufficient, it gets the success status or a "
+    "documented error, never 5xx (SPEC 7.2).",
     Intent.VALID,
 )
 def valid_accepted(j: Judgement) -> Iterator[Finding]:
     if j.case.intent is not Intent.VALID:
         return
     status = j.response.status
-    if status == 400 or status >= 500:
+    refused = status == 400 and j.contract.imported is None  # SPEC 7.2: a 400 may be owed to what no model says
+    if refused or status >= 500:
         named = f" ({j.error_name})" if j.error_name else ""
         yield Finding(f"{j.case.description}: a valid body answered {status}{named}", rule=j.case.rule)
     elif status == 403 and j.case.auth is Auth.WITHIN_SKEW:
@@ -424,9 +437,10 @@ def target_answers(response: Response | None, problem: str | None) -> Iterator[s
     "The same clientToken with an identical body gets 200 with the same response members; "
     "with a different body, 409 ConflictException (SPEC 4.4).",
 )
-def idempotency(idem: Idempotency, first: Response | None, again: Response | None) -> Iterator[str]:
-    """A retry's answer against the first: when both are 200, the members that must repeat are equal."""
-    if first is None or again is None or not first.status == again.status == 200:
+def idempotency(idem: Idempotency, first: Response | None, again: Response | None, success: int = 200) -> Iterator[str]:
+    """A retry's answer against the first: when both got the ``success`` status, the members
+    that must repeat are equal."""
+    if first is None or again is None or not first.status == again.status == success:
         return
     before, after = _members(first, idem.same_response), _members(again, idem.same_response)
     if before != after:
@@ -449,6 +463,21 @@ def provider_state_setup(action: str, state: str, response: Response | None, pro
         yield f"provider state {action} of {state!r} answered {response.status}: {response.body[:200]!r}"
 
 
+@run_check(
+    "accepted_start",
+    "An invalid input aimed at one constraint of an imported contract starts from an input the target accepted "
+    "(SPEC 7.5); one that had none is exercised without an accepted input, a warning.",
+)
+def accepted_start(accepted: bool | None) -> Iterator[Finding]:
+    """``accepted``: whether the case's start was accepted (``None``: a curated contract)."""
+    if accepted is False:
+        yield Finding(
+            "no valid input of this run got the success status, so this invalid input starts from one the target "
+            "refused as well: its rejection may be owed to something other than the rule it aims at",
+            severity=Severity.WARNING,
+        )
+
+
 RESPONSE_CHECKS: tuple[Check, ...] = (
     status_documented,
     error_named,
@@ -464,7 +493,7 @@ RESPONSE_CHECKS: tuple[Check, ...] = (
     json_media_type,
     answer_time,
 )
-RUN_CHECKS: tuple[RunCheck[Any], ...] = (target_answers, idempotency, provider_state_setup)
+RUN_CHECKS: tuple[RunCheck[Any], ...] = (target_answers, idempotency, provider_state_setup, accepted_start)
 #: Every check of a run, response checks first, in the order reports list them.
 DEFAULT_CHECKS: tuple[Check | RunCheck[Any], ...] = (*RESPONSE_CHECKS, *RUN_CHECKS)
 

@@ -46,6 +46,7 @@ class SentRequest:
     headers: Mapping[str, str]
     body: bytes
     sequence: int = 0  # its place among the run's requests (0: outside a run)
+    operation: str = ""  # the operation whose case it carries ("": a provider-state call, or outside a run)
 
 
 @dataclass(frozen=True)

@@ -103,11 +103,19 @@ def _operation(record: OperationRecord, check_docs: Mapping[str, str], region: s
             valid_side[result.case.rule] += 1
         elif result.case.intent is Intent.INVALID:
             invalid_side[result.case.rule] += 1
+    unstarted = {
+        result.case.rule
+        for result in results
+        for failure in result.failures
+        if failure.check == "accepted_start" and result.case.rule
+    }
     rules = []
     for rule in contract.request_rules:
         tried = invalid_side[rule.id]
+        started = {} if contract.imported is None else {"accepted_start": rule.id not in unstarted}
         rules.append(
             {
+                **started,
                 "id": rule.id,
                 "doc": rule.doc,
                 "source": rule.source,
@@ -168,7 +176,8 @@ def _operation(record: OperationRecord, check_docs: Mapping[str, str], region: s
         "id": contract.id,
         "method": contract.method,
         "path": contract.path,
-        "contract": {"file": contract.file.name, "digest": contract_digest(contract)},
+        "contract": {"file": contract.file.name, "digest": contract_digest(contract), **_origin(contract)},
+        "valid_inputs": _valid_inputs(contract, results),
         "counts": {
             "cases": len(results),
             "passed": len(results) - len(failed),
@@ -185,6 +194,23 @@ def _operation(record: OperationRecord, check_docs: Mapping[str, str], region: s
         ],
         "failures": failure_groups,
         "warnings": warning_groups,
+    }
+
+
+def _valid_inputs(contract: Contract, results: Sequence[CaseResult]) -> dict[str, int]:
+    valid = [r for r in results if r.case.intent is Intent.VALID]
+    accepted = [r for r in valid if r.response is not None and r.response.status == contract.success_status]
+    return {"sent": len(valid), "accepted": len(accepted)}
+
+
+def _origin(contract: Contract) -> dict[str, Any]:
+    """Where an imported contract comes from (nothing for a curated one)."""
+    imported = contract.imported
+    if imported is None:
+        return {}
+    return {
+        "imported": {"service": imported.service, "api_version": imported.api_version, "botocore": imported.botocore},
+        "protocol": contract.protocol,
     }
 
 

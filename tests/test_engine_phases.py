@@ -21,6 +21,7 @@ from harness.contract import Contract, load_contracts
 from harness.engine import Engine, Listener, RunOptions
 from harness.engine.exchange import GIVE_UP_AFTER_FAILURES, GIVE_UP_AFTER_SECONDS
 from harness.engine.phases import Phase, every_phase
+from harness.engine.phases.examples import Examples
 from harness.engine.phases.generated import Generated
 from harness.engine.phases.idempotency import IdempotencyPhase
 from harness.engine.phases.isolation import Isolation
@@ -254,7 +255,15 @@ def test_the_process_of_the_stateful_phases_draws_the_bodies_a_single_process_wo
 
 
 def test_the_phases_run_in_order_and_a_conformant_target_passes_them_all() -> None:
-    assert [type(p) for p in every_phase()] == [Probes, Generated, Generated, IdempotencyPhase, Scenarios, Isolation]
+    assert [type(p) for p in every_phase()] == [
+        Examples,
+        Probes,
+        Generated,
+        Generated,
+        IdempotencyPhase,
+        Scenarios,
+        Isolation,
+    ]
     ran = run([CREATE_SCOPE, START_MONITORING], states=False)  # the fake sets no state
     assert ran.document["verdict"] == "conformant", [op["failures"] for op in ran.document["operations"]]
 

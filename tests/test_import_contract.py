@@ -47,7 +47,7 @@ def test_an_imported_contract_exposes_what_binding_and_judging_need(document: di
     assert contract.bindings == {"Name": {"in": "path", "name": "Name"}}
     assert contract.static_query == (("create", ""),)
     assert isinstance(contract.imported, Imported) and contract.imported.service == "example"
-    assert contract.idempotency is not None and contract.idempotency.token == "/ClientToken"
+    assert contract.idempotency is not None and str(contract.idempotency.token) == "/ClientToken"
 
 
 @pytest.mark.parametrize("operation", ["networkflowmonitor:CreateScope", "detective:StartMonitoringMember"])

@@ -68,21 +68,22 @@ class WrittenCassette:
 
 
 def write_cassettes(
-    directory: Path, interactions: Interactions, contracts: Sequence[Contract]
+    directory: Path, interactions: Interactions, contracts: Sequence[Contract], operations: Sequence[str]
 ) -> list[WrittenCassette]:
     """Write ``interactions`` as one vcrpy cassette per operation of ``contracts``, each file
     whole or not at all.
 
-    Each interaction goes to the operation whose method and path it has; a provider-state call
-    goes to the operation before it (the engine sets states up within an operation's scenarios).
+    Each interaction goes to the operation whose case it carried (``operations``, one an
+    interaction), else to the one whose method and path it has; a provider-state call goes to the
+    operation before it (the engine sets states up within an operation's scenarios).
     """
     order = [c.id for c in contracts]
-    routes = {(c.method.upper(), c.path): c.id for c in contracts}
+    paths = {(c.method.upper(), c.path): c.id for c in contracts}  # for requests sent outside a run
     groups: dict[str, tuple[list[Request], list[dict[str, Any]]]] = {op: ([], []) for op in order}
     current = order[0] if order else None
-    for request, response in zip(*interactions, strict=True):
-        operation = routes.get((request.method.upper(), urlsplit(request.uri).path))
-        current = operation or current
+    for (request, response), operation in zip(zip(*interactions, strict=True), operations, strict=True):
+        operation = operation or paths.get((request.method.upper(), urlsplit(request.uri).path), "")
+        current = operation if operation in groups else current
         if current is not None:
             groups[current][0].append(request)
             groups[current][1].append(response)

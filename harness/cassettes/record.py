@@ -56,20 +56,25 @@ class Recorder:
 
     def __init__(self, key: SigningKey) -> None:
         self._secrets = Secrets(key)
-        self._kept: list[tuple[int, int, Request, dict[str, Any]]] = []
+        self._kept: list[tuple[int, int, str, Request, dict[str, Any]]] = []
         self._lock = threading.Lock()
 
     @property
     def requests(self) -> list[Request]:
-        return [request for _, _, request, _ in sorted(self._kept, key=_order)]
+        return [request for *_, request, _ in sorted(self._kept, key=_order)]
 
     @property
     def responses(self) -> list[dict[str, Any]]:
-        return [response for _, _, _, response in sorted(self._kept, key=_order)]
+        return [response for *_, response in sorted(self._kept, key=_order)]
+
+    @property
+    def operations(self) -> list[str]:
+        """The operation of each exchange ("" for a provider-state call)."""
+        return [operation for _, _, operation, _, _ in sorted(self._kept, key=_order)]
 
     def _add(self, sent: SentRequest, request: Request, response: dict[str, Any]) -> None:
         with self._lock:
-            self._kept.append((sent.sequence, len(self._kept), request, response))
+            self._kept.append((sent.sequence, len(self._kept), sent.operation, request, response))
 
     def transport(self, inner: Transport) -> Transport:
         """``inner``, with every exchange kept here."""
@@ -144,7 +149,8 @@ def recording(directory: Path | str, *, options: RunOptions, contracts: Sequence
     recorded = datetime.now(UTC).isoformat(timespec="seconds")
     yield recorder
     previous = _listed_cassettes(directory)
-    written = {w.operation: w for w in write_cassettes(directory, (recorder.requests, recorder.responses), contracts)}
+    interactions = (recorder.requests, recorder.responses)
+    written = {w.operation: w for w in write_cassettes(directory, interactions, contracts, recorder.operations)}
     manifest = Manifest(
         harness_version=__version__,
         hypothesis_version=hypothesis.__version__,
@@ -178,7 +184,7 @@ def recording(directory: Path | str, *, options: RunOptions, contracts: Sequence
         (directory / stale).unlink(missing_ok=True)
 
 
-def _order(kept: tuple[int, int, Request, dict[str, Any]]) -> tuple[int, int]:
+def _order(kept: tuple[int, int, str, Request, dict[str, Any]]) -> tuple[int, int]:
     return kept[0], kept[1]
 
 

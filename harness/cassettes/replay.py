@@ -25,7 +25,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import hypothesis
 
@@ -204,7 +203,6 @@ class ReplayTransport:
         for position, (key, _, _) in enumerate(exchanges):
             self._unplayed.setdefault(key, deque()).append(position)
         self._played: set[int] = set()
-        self._routes = {(c.method.upper(), c.path): c.id for c in contracts}
         self._operation = contracts[0].id if contracts else "(none)"
         self._max_body = max_body
         self._stopped: NotRecorded | None = None
@@ -222,7 +220,7 @@ class ReplayTransport:
     def send(self, request: SentRequest) -> Response:
         if self._stopped is not None:
             raise self._stopped  # after a miss, every request names the first one
-        operation = self._routes.get((request.method.upper(), urlsplit(request.url).path))
+        operation = request.operation
         self._operation = operation or self._operation
         key = key_of_sent(
             SentRequest(request.method, redacted_url(request.url), redacted_headers(request.headers), request.body)

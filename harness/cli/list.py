@@ -17,7 +17,7 @@ import textwrap
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from harness.checks import RESPONSE_CHECKS, idempotency, provider_state_setup, target_answers
+from harness.checks import RESPONSE_CHECKS, accepted_start, idempotency, provider_state_setup, target_answers
 from harness.checks import check_docs as all_check_docs
 from harness.cli.validate import add_contracts_argument, say_imported
 from harness.contract import Contract, load_contracts
@@ -95,6 +95,8 @@ def checks_of(contract: Contract) -> list[str]:
     with an idempotency token, ``provider_state_setup`` to those with provider-state scenarios."""
     checks = [check.name for check in RESPONSE_CHECKS]
     checks.append(target_answers.name)
+    if contract.imported is not None:
+        checks.append(accepted_start.name)
     if contract.idempotency is not None:
         checks.append(idempotency.name)
     if any(scenario.state is not None for scenario in contract.scenarios):

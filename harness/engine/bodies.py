@@ -26,7 +26,10 @@ def pick(op: OperationRun, salt: int, *, unlike: Any = None) -> Any:
     the run has one."""
     seed_value = op.options.seed * 1009 + salt
     token = op.tokens.member
-    candidates = random.Random(seed_value).sample(op.valid_bodies, len(op.valid_bodies))
+    # an imported contract's valid inputs may be refused for what no model says: those the
+    # target accepted come first
+    pool = op.accepted if op.contract.imported is not None and op.accepted else op.valid_bodies
+    candidates = random.Random(seed_value).sample(pool, len(pool))
     if not candidates:
         candidates = [draw(op.strategies.body(), seed_value=seed_value)]
     body = next((b for b in candidates if _without(b, token) != _without(unlike, token)), candidates[0])

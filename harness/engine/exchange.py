@@ -165,7 +165,12 @@ class Exchange:
             authorization = headers["Authorization"]
             headers["Authorization"] = authorization[:-1] + ("0" if authorization[-1] != "0" else "1")
         return SentRequest(
-            method=bound.method, url=url, headers=headers, body=bound.body, sequence=self.next_sequence()
+            method=bound.method,
+            url=url,
+            headers=headers,
+            body=bound.body,
+            sequence=self.next_sequence(),
+            operation=contract.id,
         )
 
     def send(self, contract: Contract, binding: OperationBinding, case: Case) -> CaseResult:

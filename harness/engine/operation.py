@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Protocol
 
-from harness.binding import OperationBinding, Unsendable, bind
-from harness.case import Case, Intent
+from harness.binding import PROTOCOL_DEFAULT, OperationBinding, Unsendable, bind
+from harness.case import Auth, Case, Intent
 from harness.checks import CheckRegistry
 from harness.contract import Contract
 from harness.engine.exchange import wire_parts
 from harness.engine.options import Listener, RunOptions
 from harness.engine.tokens import Tokens
 from harness.generation.boundaries import BoundaryProbes, Probe
-from harness.generation.values import ValueStrategies
+from harness.generation.values import ValueStrategies, minimal
 from harness.result import CaseResult
 from harness.summary import OperationRecord
 
@@ -42,8 +42,9 @@ class ProbeSource(Protocol):
     def all(self) -> list[Probe]: ...
 
 
-#: How the probes of a contract are made (tests of many runs share them: ``tests/faults``).
-ProbeMaker = Callable[[Contract], ProbeSource]
+#: How the probes of a contract are made, from a valid input or ``None`` (the minimal one):
+#: tests of many runs share them (``tests/faults``).
+ProbeMaker = Callable[[Contract, Any], ProbeSource]
 
 
 @dataclass
@@ -56,6 +57,7 @@ class OperationRun:
     probe_maker: ProbeMaker = BoundaryProbes
     record: OperationRecord = field(init=False)
     valid_bodies: list[Any] = field(default_factory=list)  # the generated valid stream: scenario bodies
+    accepted: list[Any] = field(default_factory=list)  # valid inputs that got the success status, in order
 
     def __post_init__(self) -> None:
         self.record = OperationRecord(contract=self.contract)
@@ -97,7 +99,19 @@ class OperationRun:
 
     @cached_property
     def _boundaries(self) -> ProbeSource:
-        return self.probe_maker(self.contract)
+        return self.probe_maker(self.contract, self.start)
+
+    @property
+    def start(self) -> Any:
+        """The input the probes start from: for an imported contract, the first input the target
+        accepted (SPEC 7.5), else the minimal valid input (``None``)."""
+        return self.accepted[0] if self.contract.imported is not None and self.accepted else None
+
+    @property
+    def accepted_start(self) -> bool | None:
+        """Whether the probes start from an input the target accepted (``None``: a curated
+        contract, whose minimal input is valid by its documentation)."""
+        return None if self.contract.imported is None else bool(self.accepted)
 
     @cached_property
     def probes(self) -> list[Probe]:
@@ -106,7 +120,13 @@ class OperationRun:
 
     @property
     def minimal_body(self) -> Any:
+        """The input the probes start from (:attr:`start`, else the minimal valid input)."""
         return self._boundaries.base
+
+    @cached_property
+    def minimal_input(self) -> Any:
+        """The simplest valid input: its required members only, each at its simplest."""
+        return minimal(self.strategies.body())
 
     @cached_property
     def small_valid_probes(self) -> list[tuple[Any, bytes]]:
@@ -129,6 +149,17 @@ class OperationRun:
 
     def keep(self, result: CaseResult) -> None:
         """``result`` is part of the run's results."""
+        case, response = result.case, result.response
+        if (
+            case.intent is Intent.VALID
+            and case.auth is Auth.SIGNED
+            and case.body is None
+            and case.content_type is PROTOCOL_DEFAULT
+            and isinstance(case.input, dict)
+            and response is not None
+            and response.status == self.contract.success_status
+        ):
+            self.accepted.append(case.input)
         self.record.results.append(result)
         self.record.check_runs.update(result.checks)
         self.listener.on_result(result)

@@ -50,7 +50,7 @@ class Engine:
         self.clock = clock
         self.timer = timer
         self.probes = probes
-        self.phases = tuple(phases) if phases is not None else every_phase()
+        self.phases = tuple(phases) if phases is not None else None  # None: every phase, as each contract has them
         self.exchange = Exchange(transport=transport, options=options, checks=self.checks, clock=clock, timer=timer)
         self.states = (
             ProviderStates(
@@ -158,7 +158,7 @@ class Engine:
             states=self.states,
             contracts=self.contracts,
         )
-        for phase in self.phases:
+        for phase in self.phases if self.phases is not None else every_phase(op.contract):
             if phase.stateful and not stateful:
                 continue
             phase.prepare(op)
@@ -168,9 +168,11 @@ class Engine:
                 cases = phase.cases(op)
                 index, count = op.shard
                 cases = [case for position, case in enumerate(cases) if position % count == index and op.sendable(case)]
+                if not cases:
+                    continue
                 op.phase(phase.label, len(cases))
                 for result in turn.send_many(cases):
-                    op.keep(result)
+                    op.keep(phase.judged(op, result))
             elif isinstance(phase, ActingPhase):
                 phase.run(turn)
 

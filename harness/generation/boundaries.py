@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from hypothesis import strategies as st
+from hypothesis.errors import NoSuchExample, Unsatisfiable
 
 from harness import ecma
 from harness.case import Intent
@@ -58,15 +59,18 @@ class Probe:
 class BoundaryProbes:
     """Probes on both sides of each request rule of one contract."""
 
-    def __init__(self, contract: Contract) -> None:
+    def __init__(self, contract: Contract, base: Any = None) -> None:
+        """``base``: the valid input every probe starts from (an input the target accepted, for
+        an imported contract); by default the minimal valid input."""
         self.contract = contract
         self.strategies = ValueStrategies(contract)
-        self.base = minimal(self.strategies.body())
+        self.base = minimal(self.strategies.body()) if base is None else base
+        self._label = "the minimal valid body (required members only)" if base is None else "an accepted input"
         self._memos: dict[tuple[str, str], Any] = {}
 
     def all(self) -> list[Probe]:
-        """The minimal valid body (valid for every rule), then each rule's probes."""
-        probes = [Probe(Intent.VALID, None, "boundary", "the minimal valid body (required members only)", self.base)]
+        """The base (valid for every rule), then each rule's probes."""
+        probes = [Probe(Intent.VALID, None, "boundary", self._label, self.base)]
         seen: set[tuple[str | None, str]] = {(None, Contract_key(self.base))}
         largest = LargestBody(self.contract, self.base, self._simplest).build()
         largest_key = (None, Contract_key(largest))
@@ -223,7 +227,10 @@ class BoundaryProbes:
         filler = seed or "a"
         value = (filler * (n // len(filler) + 1))[:n]
         if ok and not self.contract.request_validator.is_valid(self._set(base, rule, value)):
-            value = minimal(string_strategy(node).filter(lambda s: len(s) == n))
+            try:
+                value = minimal(string_strategy(node).filter(lambda s: len(s) == n))
+            except (Unsatisfiable, NoSuchExample):
+                return  # no valid string of that length could be drawn: no probe on that side
         label = f"{n} characters"
         if ok:
             yield from self._accepted(rule, self._set(base, rule, value), label)

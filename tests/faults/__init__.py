@@ -8,6 +8,7 @@ contract computed once.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -90,12 +91,12 @@ class RememberedProbes:
     (``Engine(probes=RememberedProbes)``).
     """
 
-    _known: ClassVar[dict[tuple[str, int], tuple[Any, tuple[Probe, ...]]]] = {}
+    _known: ClassVar[dict[tuple[str, int, str], tuple[Any, tuple[Probe, ...]]]] = {}
 
-    def __init__(self, contract: Contract) -> None:
-        key = (contract.id, id(contract.document))
+    def __init__(self, contract: Contract, base: Any = None) -> None:
+        key = (contract.id, id(contract.document), json.dumps(base, sort_keys=True))
         if key not in self._known:
-            probes = BoundaryProbes(contract)
+            probes = BoundaryProbes(contract, base)
             self._known[key] = (probes.base, tuple(probes.all()))
         self.base, self._all = self._known[key]
 

@@ -19,6 +19,7 @@ from harness.case import Case
 from harness.contract import Contract
 from harness.engine.operation import OperationRun, Send, SendMany
 from harness.engine.states import ProviderStates
+from harness.result import CaseResult
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,10 @@ class CasePhase(Phase):
 
     def cases(self, op: OperationRun) -> list[Case]:
         raise NotImplementedError
+
+    def judged(self, op: OperationRun, result: CaseResult) -> CaseResult:
+        """``result``, with what the phase itself finds about it (nothing, by default)."""
+        return result
 
 
 class ActingPhase(Phase):

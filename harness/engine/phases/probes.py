@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from harness.case import Case, Intent
+from harness.checks import accepted_start
 from harness.engine.operation import OperationRun
 from harness.engine.phases.base import CasePhase
 from harness.generation.wire import (
@@ -17,6 +18,7 @@ from harness.generation.wire import (
     null_member_cases,
     signature_cases,
 )
+from harness.result import CaseResult
 
 
 class Probes(CasePhase):
@@ -59,5 +61,21 @@ class Probes(CasePhase):
             to_escape = [valid_input] if non_ascii is None else [valid_input, non_ascii]
             escaped = [fresh(body) for body in to_escape]
             cases += escaped_cases(contract.id, [(body, op.json_body(body)) for body in escaped])
-        cases += signature_cases(contract.id, fresh(valid_input), invalid_input)
+        if contract.auth == "sigv4":  # an operation the model marks unsigned (or signed otherwise): no tricks
+            cases += signature_cases(contract.id, fresh(valid_input), invalid_input)
         return cases
+
+    def judged(self, op: OperationRun, result: CaseResult) -> CaseResult:
+        """An invalid probe of an imported contract says when it did not start from an accepted input."""
+        started = op.accepted_start
+        if (
+            started is not None
+            and result.case.intent is Intent.INVALID
+            and result.case.origin in ("boundary", "near-miss")
+        ):
+            found = op.checks.run(accepted_start, started)
+            if found:
+                result.failures.extend(found)
+            if found is not None:
+                result.checks += (accepted_start.name,)
+        return result
