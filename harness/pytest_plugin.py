@@ -135,12 +135,10 @@ class HarnessRun:
             contracts = load_contracts()
             if given["operations"] is None:
                 check_operations(config, contracts)
-            else:
-                _check_options(given["operations"], contracts)
+            operations = settings.get("operations")
+            chosen = _chosen(operations, contracts) if operations else contracts
         except HarnessError as exc:
             raise pytest.UsageError(f"harness: {exc}") from None
-        operations = settings.get("operations")
-        chosen = {op: c for op, c in contracts.items() if not operations or op in operations}
         return cls(settings=settings, contracts=chosen, config=config)
 
     # ------------------------------------------------------------------ hooks
@@ -249,11 +247,12 @@ def _names(text: str | None) -> list[str] | None:
     return None if text is None else [name.strip() for name in text.split(",") if name.strip()]
 
 
-def _check_options(operations: Iterable[str], contracts: Mapping[str, Contract]) -> None:
+def _chosen(operations: Iterable[str], contracts: Mapping[str, Contract]) -> dict[str, Contract]:
+    """The contracts of ``operations``: their files', else imported in memory from botocore's
+    models (as ``harness run --operation`` does); an unknown id is a usage error."""
     from harness.importer import find_contract
 
-    for operation in operations:
-        find_contract(contracts, operation, import_missing=False)  # the engine sends curated ones only
+    return {operation: find_contract(contracts, operation) for operation in operations}
 
 
 # --------------------------------------------------------------------------- the nodes

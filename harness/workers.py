@@ -21,13 +21,14 @@ from typing import Any
 
 from harness.contract import load_contracts
 from harness.engine import RunOptions
+from harness.importer import find_contract
 from harness.reporting.merge import merge
 from harness.runner import RunPlan, run_engine
 
 
 def _work(plan: RunPlan, operations: list[str], options: RunOptions) -> dict[str, Any]:
-    contracts = load_contracts(plan.contracts_dir)
-    return run_engine(replace(plan, contracts=[contracts[o] for o in operations]), options)
+    contracts = load_contracts(plan.contracts_dir)  # an operation without a file is imported again here
+    return run_engine(replace(plan, contracts=[find_contract(contracts, o) for o in operations]), options)
 
 
 def run_in_workers(plan: RunPlan, options: RunOptions) -> dict[str, Any]:

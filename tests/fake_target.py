@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from harness.binding import MalformedRequest, OperationBinding, decode
 from harness.contract import Contract
 from harness.mock.errors import ErrorAnswer
 from harness.mock.sigv4 import Verifier
 from harness.result import Response, SentRequest
+from harness.routing import Router
 from harness.target.http import TransportFailure
 
 BASE_URL = "http://target.test"
@@ -120,3 +122,37 @@ class ContractFaithful:
 def silent(request: SentRequest) -> Response:
     """A target that never answers in time."""
     raise TransportFailure("timeout", "no answer within 1 s")
+
+
+@dataclass
+class ImportedFaithful:
+    """Answers imported contracts as their models say: routes a request by its path template or
+    ``X-Amz-Target`` (:mod:`harness.routing`), reads it back as its operation input with the
+    protocol binding (:func:`harness.binding.decode`), 400 to an input the contract refuses, the
+    success status to one it accepts (with an empty body, or ``{}``).  Signatures are not looked
+    at (as most emulators do): run it with ``unauthenticated_rejected`` left out."""
+
+    contracts: list[Contract]
+    inputs: list[tuple[str, Any]] = field(default_factory=list)  # (operation, input) of each valid request
+
+    def __post_init__(self) -> None:
+        self._bindings = {c.id: OperationBinding.from_document(c.document) for c in self.contracts}
+        self._router = Router(self._bindings.values())
+
+    def __call__(self, request: SentRequest) -> Response:
+        parts = urlsplit(request.url)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        route = self._router.match(request.method, path, request.headers)
+        if route is None:
+            return answer(404, {"message": "no such operation"}, error="UnknownOperationException")
+        contract = next(c for c in self.contracts if c.id == route.binding.operation)
+        try:
+            operation_input = decode(route.binding, request.method, path, request.headers, request.body)
+        except MalformedRequest:
+            return answer(400, {"message": "not an input"}, error="SerializationException")
+        if not contract.request_validator.is_valid(operation_input):
+            return answer(400, {"message": "invalid"}, error="ValidationException")
+        self.inputs.append((contract.id, operation_input))
+        if contract.success_body == "empty":
+            return Response(status=contract.success_status, headers={}, body=b"", elapsed=0.001)
+        return answer(contract.success_status, {})

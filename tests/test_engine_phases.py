@@ -11,12 +11,14 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from fake_target import BASE_URL, CREDENTIALS, STATES_URL, ContractFaithful, FakeTransport, Handler, answer, silent
 
 from harness.aws import SigningKey
 from harness.case import Intent
+from harness.checks import CheckRegistry, default_registry
 from harness.contract import Contract, load_contracts
 from harness.engine import Engine, Listener, RunOptions
 from harness.engine.exchange import GIVE_UP_AFTER_FAILURES, GIVE_UP_AFTER_SECONDS
@@ -55,6 +57,7 @@ def run(
     phases: Iterable[Phase] | None = None,
     states: bool = True,
     timer: Callable[[], float] | None = None,
+    checks: CheckRegistry | None = None,
     **options: Any,
 ) -> Ran:
     contracts = list(contracts)
@@ -67,6 +70,7 @@ def run(
         options=RunOptions(base_url=BASE_URL, key=KEY, provider_states=STATES_URL if states else None, **settings),
         listener=Listener(on_result=results.append),
         phases=phases,
+        checks=checks,
         **({"timer": timer} if timer is not None else {}),
     )
     return Ran(engine.run(), results, transport)
@@ -298,3 +302,54 @@ def test_a_target_that_stops_answering_ends_the_run_with_what_it_found(seconds_p
     assert "stopped answering" in ran.document["aborted"]
     assert all(s["verdict"] == "not-exercised" for s in ran.operation(CREATE_SCOPE)["scenarios"])
     assert ran.document["verdict"] == "nonconformant"
+
+
+# --------------------------------------------------------------------------- imported operations
+
+
+IMPORTED = ["sqs:CreateQueue", "kms:TagResource", "lambda:TagResource", "lambda:ListFunctions"]
+
+
+def imported(*ids: str) -> list[Contract]:
+    from harness.importer import find_contract
+
+    return [find_contract({}, operation) for operation in ids]
+
+
+def test_imported_operations_of_every_json_protocol_are_bound_sent_and_judged() -> None:
+    """awsJson 1.0 and 1.1 (``POST /`` with ``X-Amz-Target``) and restJson1 with a path label
+    (lambda:TagResource) and query members (lambda:ListFunctions), against a target that reads
+    each request back with the binding and answers as the model says."""
+    from fake_target import ImportedFaithful
+
+    contracts = imported(*IMPORTED)
+    handler = ImportedFaithful(contracts)
+    ran = run(
+        contracts, handler, states=False, checks=default_registry().select(leave_out=["unauthenticated_rejected"])
+    )
+    assert ran.document["verdict"] == "conformant", [op["failures"][:2] for op in ran.document["operations"]]
+    for contract in contracts:
+        op = ran.operation(contract)
+        assert op["contract"]["imported"]["service"] == contract.service
+        assert op["valid_inputs"]["accepted"] > 0
+        assert all(rule.get("accepted_start") is True for rule in op["rules"])
+        assert {name for name, _ in handler.inputs} >= {contract.id}
+    targets = {r.headers.get("X-Amz-Target") for r in ran.transport.sent}
+    assert {"AmazonSQS.CreateQueue", "TrentService.TagResource"} <= targets
+    assert any(urlsplit(r.url).path.startswith("/2017-03-31/tags/") for r in ran.transport.sent)
+    assert any(urlsplit(r.url).query for r in ran.transport.sent if "/functions" in r.url)
+
+
+def test_an_imported_operation_that_accepts_nothing_warns_that_its_probes_had_no_accepted_start() -> None:
+    contracts = imported("sqs:CreateQueue")
+
+    def refuses_everything(request: SentRequest) -> Response:
+        return answer(400, {"message": "no"}, error="ValidationException")
+
+    ran = run(contracts, refuses_everything, states=False,
+              checks=default_registry().select(leave_out=["unauthenticated_rejected"]))  # fmt: skip
+    op = ran.operation(contracts[0])
+    assert op["valid_inputs"]["accepted"] == 0
+    assert ran.document["verdict"] == "conformant", "a valid input of an imported contract may get 400 (SPEC 7.2)"
+    assert any(g["check"] == "accepted_start" for g in op["warnings"])
+    assert all(rule["accepted_start"] is False for rule in op["rules"] if rule["invalid_cases"])

@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from harness.aws import SigningKey, sign
+from harness.binding import OperationBinding, Unsendable, bind
 from harness.contract import Contract, contract_from_document
 from harness.errors import HarnessError
 from harness.generation.values import ValueStrategies, draw
@@ -92,3 +94,34 @@ def test_a_valid_input_of_each_sampled_operation_validates(sample: dict[str, Con
                 invalid[operation] = [v.describe() for v in violations[:3]]
     assert invalid == {}
     assert from_examples > 50  # botocore's examples are used where there are some
+
+
+def test_a_valid_input_of_each_sampled_operation_binds_and_signs(sample: dict[str, Contract | str]) -> None:
+    """Its protocol binding turns it into a request (or says why HTTP cannot carry it, which
+    makes it no case: an empty path label), and botocore signs that request."""
+    key = SigningKey("AKIDIMPORTSAMPLE0001", "import-sample-secret", "us-east-1")
+    broken: dict[str, str] = {}
+    unsendable: dict[str, str] = {}
+    for operation, contract in sample.items():
+        if not isinstance(contract, Contract):
+            continue
+        value = (
+            contract.examples[0].input
+            if contract.examples
+            else draw(ValueStrategies(contract).body(), seed_value=SEED, index=0)
+        )
+        try:
+            binding = OperationBinding.from_document(contract.document, source=operation)
+            bound = bind(binding, value)
+            headers = sign(key=key, service=contract.signing_name, method=bound.method,
+                           url=bound.url("https://target.test"), headers=bound.headers, body=bound.body)  # fmt: skip
+        except Unsendable as refused:
+            unsendable[operation] = refused.reason
+            continue
+        except Exception as exc:  # every failure is reported, with the operation
+            broken[operation] = f"{type(exc).__name__}: {exc}"
+            continue
+        assert headers["Authorization"].startswith("AWS4-HMAC-SHA256 Credential=AKIDIMPORTSAMPLE0001/")
+        assert bound.method == contract.method
+    assert broken == {}
+    assert len(unsendable) < SAMPLE_SIZE // 50, unsendable

@@ -155,6 +155,11 @@ class OperationBinding:
         about JSON bodies apply to it."""
         return self.plan.json_body
 
+    @property
+    def body_only(self) -> bool:
+        """Every member goes in the JSON body under its own name: the body is the input."""
+        return self.plan.simple
+
     def in_body(self, member: str) -> bool:
         """Member ``member`` of the input goes in the JSON body."""
         return self.member(member).location is Location.BODY

@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Protocol
 
-from harness.binding import PROTOCOL_DEFAULT, OperationBinding, Unsendable, bind
+from harness.binding import (
+    PROTOCOL_DEFAULT,
+    BoundRequest,
+    MalformedRequest,
+    OperationBinding,
+    Unsendable,
+    bind,
+    decode,
+)
 from harness.case import Auth, Case, Intent
 from harness.checks import CheckRegistry
 from harness.contract import Contract
@@ -81,13 +89,23 @@ class OperationRun:
         return OperationBinding.from_document(self.contract.document, source=str(self.contract.file))
 
     def sendable(self, case: Case) -> bool:
-        """Whether HTTP can carry ``case`` at all (an empty path label cannot be sent: no case)."""
+        """Whether ``case`` is a case at all: HTTP can carry it (an empty path label cannot be
+        sent), and an input meant as invalid is still invalid as the target reads it (a string
+        ``"1"`` where an integer belongs is ``1`` in a query string: it breaks no rule there)."""
         operation_input, body = wire_parts(case)
         try:
-            bind(self.binding, operation_input, body=body, content_type=case.content_type)
+            bound = bind(self.binding, operation_input, body=body, content_type=case.content_type)
         except Unsendable:
             return False
+        if case.intent is Intent.INVALID and body is None and not self.binding.body_only:
+            return not self.contract.request_validator.is_valid(self._read_back(bound))
         return True
+
+    def _read_back(self, bound: BoundRequest) -> Any:
+        try:
+            return decode(self.binding, bound.method, bound.path, bound.headers, bound.body)
+        except MalformedRequest:
+            return None  # not an input at all, as the target reads it: invalid
 
     def json_body(self, operation_input: Any) -> Any:
         """The JSON body the binding sends for ``operation_input`` (its body members, renamed)."""

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 
-from hypothesis import HealthCheck, Phase, find, given, seed, settings
+from hypothesis import HealthCheck, Phase, Verbosity, find, given, seed, settings
 from hypothesis import strategies as st
 
 from harness import ecma
@@ -50,6 +50,7 @@ _QUIET = settings(
     deadline=None,
     suppress_health_check=list(HealthCheck),
     phases=(Phase.generate, Phase.shrink),
+    verbosity=Verbosity.quiet,  # a value that cannot be drawn is the caller's to handle, not a seed to print
 )
 
 
@@ -114,17 +115,21 @@ class ValueStrategies:
         if schema.get("maxProperties") == 1 and schema.get("additionalProperties") is False:
             return self._union(schema, pointer)
         required = set(schema.get("required", ()))
-        fixed = {
-            name: self.for_schema(sub, f"{pointer}/properties/{name}")
-            for name, sub in properties.items()
-            if name in required
-        }
-        optional = {
-            name: self.for_schema(sub, f"{pointer}/properties/{name}")
-            for name, sub in properties.items()
-            if name not in required
-        }
+        members = {name: self._member(name, sub, pointer) for name, sub in properties.items()}
+        fixed = {name: strategy for name, strategy in members.items() if name in required}
+        optional = {name: strategy for name, strategy in members.items() if name not in required}
         return st.fixed_dictionaries(fixed, optional=optional)
+
+    def _member(self, name: str, schema: Schema, pointer: str) -> st.SearchStrategy[Any]:
+        strategy = self.for_schema(schema, f"{pointer}/properties/{name}")
+        if pointer == self.contract.request_pointer and self._in_path(name):
+            # HTTP cannot carry an empty path label: such an input is no case, so none is drawn
+            return strategy.filter(lambda value: value != "")
+        return strategy
+
+    def _in_path(self, name: str) -> bool:
+        binding = self.contract.bindings.get(name)
+        return isinstance(binding, Mapping) and binding.get("in") == "path"
 
     def _union(self, schema: Schema, pointer: str) -> st.SearchStrategy[Any]:
         """Exactly one member of a union."""
