@@ -143,8 +143,8 @@ class ImportedFaithful:
         parts = urlsplit(request.url)
         path = parts.path + (f"?{parts.query}" if parts.query else "")
         route = self._router.match(request.method, path, request.headers)
-        if route is None:
-            return answer(404, {"message": "no such operation"}, error="UnknownOperationException")
+        if route is None:  # a request of no operation (no X-Amz-Target, say): AWS's common 400
+            return answer(400, {"message": "no such operation"}, error="InvalidAction")
         contract = next(c for c in self.contracts if c.id == route.binding.operation)
         try:
             operation_input = decode(route.binding, request.method, path, request.headers, request.body)
@@ -156,3 +156,26 @@ class ImportedFaithful:
         if contract.success_body == "empty":
             return Response(status=contract.success_status, headers={}, body=b"", elapsed=0.001)
         return answer(contract.success_status, {})
+
+
+def as_asgi(handler: Handler) -> Any:
+    """``handler`` as an ASGI app, to serve over real HTTP (``harness.mock.server.serve_in_thread``)."""
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        body, more = b"", True
+        while more:
+            message = await receive()
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+        path = scope.get("raw_path", scope["path"].encode()).decode("latin-1")
+        query = scope.get("query_string", b"").decode("latin-1")
+        headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]}
+        url = f"http://{headers.get('host', 'target.test')}{path}" + (f"?{query}" if query else "")
+        response = handler(SentRequest(scope["method"], url, headers, body))
+        await send({"type": "http.response.start", "status": response.status,
+                    "headers": [(k.lower().encode(), v.encode()) for k, v in response.headers.items()]})  # fmt: skip
+        await send({"type": "http.response.body", "body": response.body})
+
+    return app

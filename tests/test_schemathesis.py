@@ -233,6 +233,28 @@ def test_without_the_hook_what_spec_allows_is_a_false_alarm(server: Loopback, tm
 
 
 @pytest.mark.slow
+def test_st_run_with_the_hook_passes_an_imported_operation_answered_as_its_model_says(
+    server: Loopback, tmp_path: Path
+) -> None:
+    """An imported awsJson 1.0 contract (``harness import sqs:CreateQueue``), against a target
+    that reads each request back with the protocol binding and answers as the model says: the
+    hook signs and judges it as it does a curated one, with no false alarm."""
+    from fake_target import ImportedFaithful, as_asgi
+
+    from harness.importer import find_contract
+
+    folder = tmp_path / "contracts"
+    assert subprocess.run([sys.executable, "-m", "harness", "import", "sqs:CreateQueue", "--out", str(folder)],
+                          capture_output=True, check=False).returncode == 0  # fmt: skip
+    schema = folder / "sqs-CreateQueue.json"
+    target = ImportedFaithful([find_contract({}, "sqs:CreateQueue")])
+    done = st_run(schema, url=serving(server, as_asgi(target)), folder=tmp_path / "run", hook="toml")
+    assert done.status == 0, done.output
+    assert "sqs:CreateQueue: every request SigV4-signed for sqs" in done.output
+    assert target.inputs, "valid requests reached the operation"
+
+
+@pytest.mark.slow
 def test_a_schema_that_is_not_a_harness_contract_is_left_to_schemathesis(server: Loopback, tmp_path: Path) -> None:
     schema = tmp_path / "pets.json"
     pets = {"get": {"responses": {"200": {"description": "the pets"}}}}

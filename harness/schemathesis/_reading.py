@@ -4,7 +4,6 @@ valid or not, read from its bytes as they went on the wire."""
 from __future__ import annotations
 
 import json
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,8 +13,7 @@ import requests
 import schemathesis
 
 from harness.case import Case, Intent
-from harness.contract import Contract, load_contract, resolve_pointer
-from harness.errors import ContractError
+from harness.contract import Contract, contract_from_document, resolve_pointer
 from harness.result import Response
 from harness.validator import without_null_members
 
@@ -72,23 +70,13 @@ def _resolved(document: Mapping[str, Any], node: Any) -> Mapping[str, Any]:
 
 
 def contract_of(document: Mapping[str, Any]) -> Contract:
-    """The harness contract of a document Schemathesis loaded, checked as ``harness run`` checks it.
-
-    An adapter: :func:`harness.contract.load_contract` reads files, and Schemathesis hands
-    ``after_load_schema`` the parsed document before it records where it came from; so the
-    document goes through a temporary file, and a :class:`ContractError` names the operation
-    instead of that file.  A ``harness.contract`` function taking a document would replace it.
-    """
+    """The harness contract of a document Schemathesis loaded, checked as ``harness run`` checks
+    it; a :class:`ContractError` names the operation (Schemathesis hands ``after_load_schema``
+    the parsed document before it records where it came from)."""
     ext = document.get("x-harness")
     operation = ext.get("operation", "?") if isinstance(ext, Mapping) else "?"
-    with tempfile.TemporaryDirectory(prefix="harness-contract-") as folder:
-        file = Path(folder) / "contract.json"
-        file.write_text(json.dumps(document), encoding="utf-8")
-        try:
-            return load_contract(file)
-        except ContractError as exc:
-            label = f"(the schema of {operation} that st run loaded)"
-            raise ContractError(file=label, pointer=exc.pointer, message=exc.message) from None
+    label = Path(f"(the schema of {operation} that st run loaded)")
+    return contract_from_document(document, file=label)
 
 
 @dataclass(frozen=True)
