@@ -19,12 +19,14 @@ from urllib.parse import urlsplit
 
 from vcr.request import Request
 
+from harness.binding import MalformedRequest, OperationBinding, decode
 from harness.case import Auth, Case, Intent
 from harness.cassettes.filters import ELAPSED
 from harness.cassettes.persister import read_cassette
 from harness.checks import CheckRegistry, Judgement, default_registry
 from harness.contract import Contract
 from harness.result import Failure, Response, Severity
+from harness.routing import Router
 
 _UNKNOWN_OPERATION_DOC = "Every recorded request is for an operation that a contract defines."
 
@@ -61,7 +63,7 @@ def judge_cassette(
     """Judge each interaction of the vcrpy cassette at ``path``; a
     :class:`~harness.errors.CassetteError` when the file cannot be read as one."""
     every = list(contracts.values()) if isinstance(contracts, Mapping) else list(contracts)
-    routes = {(c.method.upper(), c.path): c for c in every}
+    routes = _Routes(every)
     registry = checks or default_registry()
     requests, responses = read_cassette(path, again="fix it or build it again")
     return [
@@ -70,26 +72,50 @@ def judge_cassette(
     ]
 
 
+class _Routes:
+    """Which contract a recorded request belongs to: its path template and method, or its
+    ``X-Amz-Target`` (:mod:`harness.routing`), one router per service (services share paths)."""
+
+    def __init__(self, contracts: Iterable[Contract]) -> None:
+        self.contracts = {c.id: c for c in contracts}
+        by_service: dict[str, list[OperationBinding]] = {}
+        for contract in self.contracts.values():
+            binding = OperationBinding.from_document(contract.document, source=str(contract.file))
+            by_service.setdefault(contract.service, []).append(binding)
+        self._routers = [Router(bindings) for bindings in by_service.values()]
+
+    def match(self, request: Request) -> tuple[Contract, OperationBinding] | None:
+        parts = urlsplit(request.uri)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        headers = {name: ", ".join(v) if isinstance(v, list) else str(v) for name, v in request.headers.items()}
+        for router in self._routers:
+            route = router.match(request.method, path, headers)
+            if route is not None:
+                return self.contracts[route.binding.operation], route.binding
+        return None
+
+
 def _judge(
     index: int,
     request: Request,
     recorded: Mapping[str, Any],
-    routes: Mapping[tuple[str, str], Contract],
+    routes: _Routes,
     registry: CheckRegistry,
 ) -> JudgedInteraction:
     method, path = request.method.upper(), urlsplit(request.uri).path
     status = int(recorded["status"]["code"])
-    contract = routes.get((method, path))
-    if contract is None:
-        known = ", ".join(sorted(c.id for c in routes.values()))
+    found = routes.match(request)
+    if found is None:
+        known = ", ".join(sorted(routes.contracts))
         failure = Failure(
             check="operation_known",
             message=f"no contract defines {method} {path} (contracts: {known})",
             doc=_UNKNOWN_OPERATION_DOC,
         )
         return JudgedInteraction(index, None, method, path, None, (), status, (), (failure,))
+    contract, binding = found
     body = _bytes(request.body)
-    case, violations = _case(contract, request, body)
+    case, violations = _case(contract, binding, request, body)
     raw_body = recorded["body"]["string"]
     elapsed = recorded.get(ELAPSED)
     response = Response(
@@ -104,12 +130,22 @@ def _judge(
     )
 
 
-def _case(contract: Contract, request: Request, body: bytes) -> tuple[Case, tuple[str, ...]]:
-    """The case a recorded request stands for, and the rules its body breaks."""
-    try:
-        document = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        document = None
+def _case(contract: Contract, binding: OperationBinding, request: Request, body: bytes) -> tuple[Case, tuple[str, ...]]:
+    """The case a recorded request stands for, and the rules its input breaks."""
+    document: Any
+    if binding.body_only:
+        try:
+            document = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            document = None
+    else:  # members in the path, query or headers: the input as the target reads it
+        parts = urlsplit(request.uri)
+        try:
+            document = decode(binding, request.method, parts.path + (f"?{parts.query}" if parts.query else ""),
+                              {k: ", ".join(v) if isinstance(v, list) else str(v) for k, v in request.headers.items()},
+                              body)  # fmt: skip
+        except MalformedRequest:
+            document = None
     violations = contract.request_validator.violations(document) if isinstance(document, dict) else []
     signed = "Authorization" in request.headers
     content_type = request.headers.get("Content-Type")
