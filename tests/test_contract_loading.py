@@ -320,3 +320,17 @@ def test_a_real_process_prints_no_traceback(tmp_path: Path) -> None:
         f"harness validate: broken contract {file}: not JSON: Expecting property name enclosed in "
         "double quotes at line 1 column 2\n"
     )
+
+
+def test_only_the_files_of_the_operations_asked_for_are_read(tmp_path: Path) -> None:
+    """A folder of thousands of imported contracts answers one operation at once: the wanted
+    operations' files, named as ``harness import`` names them, are the only ones read."""
+    for source in sorted(default_contracts_dir().glob("*.json")):
+        (tmp_path / source.name).write_bytes(source.read_bytes())
+    (tmp_path / "zz-Broken.json").write_text("{ not json", encoding="utf-8")
+    chosen = load_contracts(tmp_path, only=["detective:StartMonitoringMember"])
+    assert list(chosen) == ["detective:StartMonitoringMember"]
+    with pytest.raises(ContractError, match="zz-Broken.json"):
+        load_contracts(tmp_path)
+    with pytest.raises(ContractError, match="zz-Broken.json"):  # not under its own name: every file is read
+        load_contracts(tmp_path, only=["detective:Nothing"])

@@ -219,7 +219,7 @@ def select(contracts: dict[str, Contract], wanted: list[str]) -> list[Contract]:
 def run(args: argparse.Namespace) -> int:
     configure_run(args, defaults=DEFAULTS)  # [tool.harness] of pyproject.toml, under the command line
     plan = RunPlan(
-        contracts=select(load_contracts(args.contracts), args.operation),
+        contracts=select(load_contracts(args.contracts, only=args.operation or ()), args.operation),
         operations=tuple(args.operation or ()) if args.replay is not None else (),
         target=args.target,
         replay=args.replay,

@@ -12,7 +12,7 @@ it knows no operation by name.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
@@ -255,11 +255,22 @@ def default_contracts_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "contracts"
 
 
-def load_contracts(directory: Path | None = None) -> dict[str, Contract]:
-    """Every contract of ``directory`` (default: :func:`default_contracts_dir`), by id."""
+def load_contracts(directory: Path | None = None, *, only: Sequence[str] = ()) -> dict[str, Contract]:
+    """Every contract of ``directory`` (default: :func:`default_contracts_dir`), by id.
+
+    ``only``: the operations wanted; when each has its file under its own name
+    (``{service}-{Operation}.json``, as ``harness import`` writes it), only those files are
+    read: a folder of thousands of imported contracts answers one ``--operation`` at once.
+    """
     directory = directory or default_contracts_dir()
     if not directory.is_dir():
         raise ContractError(file=directory, pointer="", message="no such contracts directory")
+    if only:
+        named = [directory / f"{operation.replace(':', '-')}.json" for operation in only]
+        if all(file.is_file() for file in named):
+            chosen = {contract.id: contract for contract in map(load_contract, named)}
+            if set(chosen) == set(only):
+                return chosen
     contracts: dict[str, Contract] = {}
     for file in sorted(directory.glob("*.json")):
         contract = load_contract(file)

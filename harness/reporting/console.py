@@ -83,6 +83,16 @@ def _operation(op: Mapping[str, Any], paint: Paint) -> list[str]:
     head = f"{_safe(op['id'])} ({_safe(op.get('method', ''))} {_safe(op.get('path', ''))})"
     tail = plural(len(failures), "failure group") if failures else plural(op["counts"]["cases"], "case")
     lines = [f"{paint(style, verdict.upper().replace('-', ' '))} {paint('bold', head)}: {tail}"]
+    imported = op.get("contract", {}).get("imported")
+    if imported:
+        valid = op.get("valid_inputs", {})
+        lines.append(
+            paint(
+                "dim",
+                f"  imported from botocore's {_safe(imported['service'])} {_safe(imported['api_version'])} model · "
+                f"valid inputs: {valid.get('sent', 0):,} sent, {valid.get('accepted', 0):,} accepted",
+            )
+        )
     rule_docs = {rule["id"]: rule.get("doc", "") for rule in op.get("rules", [])}
     for number, group in enumerate(failures[:MAX_GROUPS_SHOWN], start=1):
         lines += _group(number, group, rule_docs.get(str(group.get("rule")), ""), paint)
