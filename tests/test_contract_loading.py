@@ -330,7 +330,7 @@ def test_only_the_files_of_the_operations_asked_for_are_read(tmp_path: Path) -> 
     (tmp_path / "zz-Broken.json").write_text("{ not json", encoding="utf-8")
     chosen = load_contracts(tmp_path, only=["detective:StartMonitoringMember"])
     assert list(chosen) == ["detective:StartMonitoringMember"]
-    with pytest.raises(ContractError, match="zz-Broken.json"):
+    with pytest.raises(ContractError, match=r"zz-Broken\.json"):
         load_contracts(tmp_path)
-    with pytest.raises(ContractError, match="zz-Broken.json"):  # not under its own name: every file is read
+    with pytest.raises(ContractError, match=r"zz-Broken\.json"):  # not under its own name: every file is read
         load_contracts(tmp_path, only=["detective:Nothing"])
