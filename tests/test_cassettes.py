@@ -762,8 +762,11 @@ def test_judge_cassette_finds_what_a_sample_breaks(tmp_path: Path) -> None:
     path = tmp_path / "broken-sample.yaml"
     path.write_text(header + yamlserializer.serialize(data))
     with_body, invalid_accepted = judge_cassette(path, contracts=load_contracts())
-    assert [f.check for f in with_body.failures if f.severity is Severity.FAILURE] == ["body_matches_contract"]
-    assert [f.check for f in with_body.failures if f.severity is Severity.WARNING] == ["json_media_type"]
+    # the page's sample answer has no Content-Type: a body there must be declared as JSON (SPEC 4.3)
+    assert [f.check for f in with_body.failures if f.severity is Severity.FAILURE] == [
+        "body_matches_contract",
+        "json_media_type",
+    ]
     assert not invalid_accepted.request_valid
     assert any("AccountId" in v for v in invalid_accepted.violations)
     assert [f.check for f in invalid_accepted.failures] == ["invalid_rejected"]

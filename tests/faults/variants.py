@@ -43,7 +43,7 @@ from faults.building import (
     wrapped,
 )
 from faults.client import Client, Witness
-from faults.middleware import Answer, CutShort
+from faults.middleware import Answer, CutShort, Request
 from faults.schemas import (
     edited,
     length_keywords,
@@ -186,8 +186,13 @@ def suffixed(suffix: str) -> Callable[[Answer], Answer]:
     return lambda answer: answer.with_header("x-amzn-errortype", f"{answer.error_name}{suffix}")
 
 
-def labelled(media_type: str) -> Callable[[Answer], Answer]:
+def labelled(media_type: str | None) -> Callable[[Answer], Answer]:
+    """The answer's ``Content-Type`` set to ``media_type`` (``None``: left out)."""
     return lambda answer: answer.with_header("content-type", media_type)
+
+
+def json_answers(request: Request, answer: Answer) -> bool:
+    return bool(answer.body.strip()) and not request.is_state_change
 
 
 def as_serialization_error(answer: Answer) -> Answer:
@@ -401,6 +406,13 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("html-500", ERROR_SHAPE, "a 500 has an HTML body",
             on_answers(errors_named("InternalServerException"), html_page), CREATE_SCOPE,
             (Finding("body_matches_contract"),)),
+    Variant("errors-as-text-plain", ERROR_SHAPE, "JSON error bodies declared text/plain",
+            on_answers(any_error, labelled("text/plain")), START_MONITORING, (Finding("json_media_type"),)),
+    Variant("errors-without-content-type", ERROR_SHAPE, "JSON error bodies with no Content-Type at all",
+            on_answers(any_error, labelled(None)), CREATE_SCOPE, (Finding("json_media_type"),)),
+    Variant("scope-as-text-plain", SUCCESS_BODY, "CreateScope's JSON 200 body declared text/plain; charset=utf-8",
+            on_answers(success_of(CREATE_SCOPE), labelled("text/plain; charset=utf-8")), CREATE_SCOPE,
+            (Finding("json_media_type"),)),
     Variant("empty-5xx", ERROR_SHAPE, "a 500 has an empty body (its name is lost to botocore)",
             on_answers(errors_named("InternalServerException"), emptied), START_MONITORING,
             (Finding("error_named"),)),
@@ -496,8 +508,10 @@ VARIANTS: tuple[Variant, ...] = (
             wrapped(before=bugs.refusing_null_members), CREATE_SCOPE),
     Variant("enabled-member-409", CONTROL, "enabling an ENABLED member again gets 409",
             handler(START_MONITORING, bugs.EnabledMembersConflict), START_MONITORING),
-    Variant("errors-as-text-plain", CONTROL, "JSON error bodies labelled text/plain (a warning only)",
-            on_answers(any_error, labelled("text/plain")), START_MONITORING, warning="json_media_type"),
+    Variant("json-charset", CONTROL, "every JSON body declared application/json; charset=UTF-8",
+            on_answers(json_answers, labelled("application/json; charset=UTF-8")), CREATE_SCOPE),
+    Variant("errors-as-amz-json", CONTROL, "JSON error bodies declared application/x-amz-json-1.1",
+            on_answers(any_error, labelled("application/x-amz-json-1.1")), START_MONITORING),
 )  # fmt: skip
 
 CAUGHT = tuple(v for v in VARIANTS if v.caught_by)
