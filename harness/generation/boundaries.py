@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from harness import ecma
 from harness.case import Intent
 from harness.contract import Contract
-from harness.generation.largest import LargestBody
+from harness.generation.largest import ASTRAL_FILLER, FILLER, LargestBody
 from harness.generation.values import ValueStrategies, draw, minimal, string_strategy
 from harness.pointer import Missing, Pointer
 from harness.rules import ITEM, KEY, VALUE, Location, Rule, first_place, format_location, value_at, with_value
@@ -68,13 +68,17 @@ class BoundaryProbes:
         """The minimal valid body (valid for every rule), then each rule's probes."""
         probes = [Probe(Intent.VALID, None, "boundary", "the minimal valid body (required members only)", self.base)]
         seen: set[tuple[str | None, str]] = {(None, Contract_key(self.base))}
-        largest = LargestBody(self.contract, self.base, self._simplest).build()
-        largest_key = (None, Contract_key(largest))
-        if largest is not None and largest_key not in seen:
-            seen.add(largest_key)
-            size = len(json.dumps(largest, ensure_ascii=False).encode())
-            label = f"the largest valid body: every member, every count and length at its maximum ({size:,} bytes)"
-            probes.append(Probe(Intent.VALID, None, "boundary", label, largest))
+        for filler, label in (
+            (FILLER, "the largest valid body: every member, every count and length at its maximum"),
+            (ASTRAL_FILLER, "the largest valid body in 4-byte characters: every member, every count and length at "
+                            "its maximum, every string its pattern allows in U+1F600"),
+        ):  # fmt: skip
+            largest = LargestBody(self.contract, self.base, self._simplest, filler=filler).build()
+            largest_key = (None, Contract_key(largest))
+            if largest is not None and largest_key not in seen:
+                seen.add(largest_key)
+                size = len(json.dumps(largest, ensure_ascii=False).encode())
+                probes.append(Probe(Intent.VALID, None, "boundary", f"{label} ({size:,} bytes)", largest))
         for rule in self.contract.request_rules:
             for probe in self.for_rule(rule):
                 key = (probe.rule, Contract_key(probe.body))

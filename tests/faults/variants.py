@@ -12,6 +12,7 @@ Variants are grouped by bug class, so that a new bug of a known class has a sibl
 from __future__ import annotations
 
 import dataclasses
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ from faults.building import (
     wrapped,
 )
 from faults.client import Client, Witness
+from faults.leaks import state_leaks_into
 from faults.middleware import Answer, CutShort, Request
 from faults.schemas import (
     edited,
@@ -118,6 +120,7 @@ TARGET = {
 }
 GRAPH = "arn:aws:detective:us-east-1:111122223333:graph:027c7c4610ea4aacaf0b883093cab899"
 MEMBER = "444455556666"
+ASTRAL = "\U0001f600"  # one code point, four bytes of UTF-8
 TOKEN_VALUE = "5f0e4c2a-9b1d-4e8f-a3c7-1d2e3f4a5b6c"
 
 
@@ -147,6 +150,18 @@ def conflicting_tags(client: Client) -> int:
     """The same token and targets, then other tags: another body."""
     client.call(CREATE_SCOPE, {"targets": [TARGET], "clientToken": TOKEN_VALUE})
     return client.call(CREATE_SCOPE, {"targets": [TARGET], "clientToken": TOKEN_VALUE, "tags": {"team": "net"}})
+
+
+def quota_then_member(client: Client) -> int:
+    """`scope quota reached` (CreateScope's), then StartMonitoringMember, which it does not concern."""
+    client.state("scope quota reached")
+    return client.call(START_MONITORING, member())
+
+
+def member_limit_then_scope(client: Client) -> int:
+    """`graph member limit reached` (StartMonitoringMember's), then CreateScope."""
+    client.state("graph member limit reached", {"GraphArn": GRAPH, "AccountId": MEMBER})
+    return client.call(CREATE_SCOPE, {"targets": [TARGET]})
 
 
 def tokenless_at_quota(client: Client) -> int:
@@ -180,6 +195,12 @@ ESCAPED_ASTRAL = (
     b'"targetType":"ACCOUNT"}}],"tags":{"mood":"\\ud83d\\ude00"}}'
 )
 LARGEST_TAGS = {f"{i:03d}{'k' * 125}": "v" * 256 for i in range(200)}
+ASTRAL_TAGS = {f"{i:03d}{ASTRAL * 125}": ASTRAL * 256 for i in range(200)}  # 200 x 1,527 bytes in UTF-8
+
+
+def utf8(document: Any) -> bytes:
+    """``document`` as JSON in UTF-8, non-ASCII characters as they are (not ``\\u`` escapes)."""
+    return json.dumps(document, ensure_ascii=False).encode()
 
 
 def suffixed(suffix: str) -> Callable[[Answer], Answer]:
@@ -343,6 +364,9 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("body-limit-64k", WIRE, "bodies over 64 KiB get 413 (a WAF's inspection limit)",
             bugs.body_limit(64 * 1024), CREATE_SCOPE, (Finding("status_documented"),),
             witness=Witness(200, 413, sends(CREATE_SCOPE, {"targets": [TARGET], "tags": LARGEST_TAGS}))),
+    Variant("body-limit-100k", WIRE, "bodies over 100 KB get 413 (a JSON body parser's default limit): 200 tags of "
+            "4-byte characters do not fit", bugs.body_limit(100 * 1000), CREATE_SCOPE, (Finding("status_documented"),),
+            witness=Witness(200, 413, sends(CREATE_SCOPE, utf8({"targets": [TARGET], "tags": ASTRAL_TAGS})))),
     Variant("body-limit-8k", WIRE, "bodies over 8 KiB get 413 (100 targets do not fit)",
             bugs.body_limit(8 * 1024), CREATE_SCOPE, (Finding("status_documented"),)),
     Variant("media-type-compared-exactly", WIRE, "Content-Type compared as a string: a charset parameter gets 415",
@@ -457,6 +481,14 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("access-denied-everywhere", STATE, "`access denied` for one operation denies every operation",
             bugs.access_denied_everywhere, None, (Finding("stateless_status"),),
             witness=Witness(404, 403, denied_elsewhere)),
+    Variant("scope-quota-everywhere", STATE, "`scope quota reached` is one flag for the service: StartMonitoringMember "
+            "gets 402 too", state_leaks_into("scope quota reached", START_MONITORING, status=402,
+                                             error="ServiceQuotaExceededException"), None,
+            (Finding("stateless_status"),), witness=Witness(404, 402, quota_then_member)),
+    Variant("member-limit-everywhere", STATE, "`graph member limit reached` is one quota flag: CreateScope gets 402",
+            state_leaks_into("graph member limit reached", CREATE_SCOPE, status=402,
+                             error="ServiceQuotaExceededException"), None,
+            (Finding("stateless_status"),), witness=Witness(200, 402, member_limit_then_scope)),
     Variant("teardown-undoes-all-of-its-state", STATE, "a teardown undoes every setup of its state, not only its own",
             wrapped(before=bugs.teardowns_without_params), START_MONITORING, (Finding("scenario_outcome"),),
             witness=Witness(200, 404, other_member_torn_down)),
