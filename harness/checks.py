@@ -51,7 +51,7 @@ class Judgement:
     def json_body(self) -> Any:
         try:
             return json.loads(self.response.body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # nested past Python's limit: not usable JSON
             return _NOT_JSON
 
     def header(self, name: str) -> str | None:

@@ -18,6 +18,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -717,8 +718,12 @@ def test_the_committed_recording_was_made_with_the_current_contracts() -> None:
 
 
 def test_the_committed_cassettes_are_small() -> None:
-    sizes = [p.stat().st_size for p in (REPO / "cassettes").rglob("*") if p.is_file()]
-    assert sum(sizes) < 3_000_000
+    """About 5 MB on disk: a run keeps every request, and some are large on purpose (per operation,
+    1.7 MB of bodies past a parser's limits; the largest valid body in 4-byte characters, 318 kB,
+    and its echo).  They repeat themselves, so git keeps them compressed to under a tenth."""
+    files = [p for p in (REPO / "cassettes").rglob("*") if p.is_file()]
+    assert sum(p.stat().st_size for p in files) < 6_000_000
+    assert sum(len(zlib.compress(p.read_bytes(), 6)) for p in files) < 600_000
 
 
 def test_the_documentation_sample_is_the_pages_own() -> None:

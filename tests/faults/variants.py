@@ -45,6 +45,17 @@ from faults.building import (
 )
 from faults.client import Client, Witness
 from faults.leaks import state_leaks_into
+from faults.limits import (
+    crashing_on_bodies_past,
+    crashing_on_duplicate_members,
+    crashing_on_infinite_numbers,
+    crashing_on_integers_past_int64,
+    crashing_on_members_past,
+    crashing_on_nesting_deeper_than,
+    crashing_on_numbers_python_cannot_convert,
+    crashing_on_strings_longer_than,
+    crashing_on_tags_past,
+)
 from faults.middleware import Answer, CutShort, Request
 from faults.schemas import (
     edited,
@@ -198,6 +209,12 @@ LARGEST_TAGS = {f"{i:03d}{'k' * 125}": "v" * 256 for i in range(200)}
 ASTRAL_TAGS = {f"{i:03d}{ASTRAL * 125}": ASTRAL * 256 for i in range(200)}  # 200 x 1,527 bytes in UTF-8
 
 
+def member_with(account: bytes, *, twice: bool = False) -> bytes:
+    """A StartMonitoringMember body whose AccountId is the JSON text ``account`` (given twice)."""
+    member_text = b'"AccountId":' + account + b","
+    return b"{" + member_text * (2 if twice else 1) + b'"GraphArn":"' + GRAPH.encode() + b'"}'
+
+
 def utf8(document: Any) -> bytes:
     """``document`` as JSON in UTF-8, non-ASCII characters as they are (not ``\\u`` escapes)."""
     return json.dumps(document, ensure_ascii=False).encode()
@@ -243,6 +260,9 @@ SUCCESS_BODY = "success body off contract"
 ERROR_SHAPE = "error shape off contract"
 ERROR_NAME = "error named wrong"
 STATE = "provider state outcome"
+FAR_PAST = "far past a documented limit"
+PARSER = "a parser's own limit"
+SIZE = "a size limit the documentation does not state"
 IDEMPOTENCY = "idempotency"
 BROKEN = "broken transport"
 CONTROL = "control (SPEC allows it)"
@@ -374,6 +394,47 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("validation-422", WIRE, "validation errors answered 422, a framework default",
             on_answers(errors_named("ValidationException"), restatused(422)), START_MONITORING,
             (Finding("status_documented"),)),
+    # ------------------------------------------------------------ far past a documented limit
+    Variant("tags-far-past-limit-crash", FAR_PAST, "200 tags accepted, 201 refused, but more than 1,000 overflow "
+            "the tag index: 500", wrapped(before=crashing_on_tags_past(1000)), CREATE_SCOPE,
+            _invalid("tags.entries"),
+            witness=Witness(400, 500, sends(CREATE_SCOPE, {"targets": [TARGET],
+                                                           "tags": {f"k{i}": "" for i in range(2000)}}))),
+    Variant("long-strings-crash", FAR_PAST, "a string of more than 1,024 characters overflows a fixed buffer "
+            "before its length is checked: 500", wrapped(before=crashing_on_strings_longer_than(1024)), CREATE_SCOPE,
+            (Finding("invalid_rejected"),),
+            witness=Witness(400, 500, sends(CREATE_SCOPE, {"targets": [TARGET], "tags": {"team": "v" * 2560}}))),
+    # ------------------------------------------------------------ a parser's own limits
+    Variant("nesting-past-1000-crash", PARSER, "JSON nested deeper than 1,000 levels (Python's json): a "
+            "RecursionError escapes as 500", wrapped(before=crashing_on_nesting_deeper_than(1000)),
+            START_MONITORING, (Finding("invalid_rejected"),),
+            witness=Witness(400, 500, sends(START_MONITORING, b"[" * 10_000 + b"]" * 10_000))),
+    Variant("nesting-past-50000-crash", PARSER, "a parser with a deep stack: 50,000 levels are fine, 100,000 "
+            "crash (500)", wrapped(before=crashing_on_nesting_deeper_than(50_000)), CREATE_SCOPE,
+            (Finding("invalid_rejected"),),
+            witness=Witness(400, 500, sends(CREATE_SCOPE, b'{"":' * 100_000 + b"0" + b"}" * 100_000))),
+    Variant("5000-digits-crash", PARSER, "a number of more than 4,300 digits: Python's ValueError, not a "
+            "JSONDecodeError, escapes as 500", wrapped(before=crashing_on_numbers_python_cannot_convert),
+            START_MONITORING, _invalid("AccountId.type"),
+            witness=Witness(400, 500, sends(START_MONITORING, member_with(b"9" * 5000)))),
+    Variant("int64-overflow-crash", PARSER, "every integer read into 64 bits before the schema: 2^63 crashes (500)",
+            wrapped(before=crashing_on_integers_past_int64), CREATE_SCOPE, (Finding("invalid_rejected"),),
+            witness=Witness(400, 500, sends(CREATE_SCOPE, {"targets": [{**TARGET, "region": 2**63}]}))),
+    Variant("infinity-crash", PARSER, "1e309 read as infinity, which the error serializer refuses: 500",
+            wrapped(before=crashing_on_infinite_numbers), START_MONITORING, _invalid("AccountId.type"),
+            witness=Witness(400, 500, sends(START_MONITORING, member_with(b"1e309")))),
+    Variant("duplicate-members-crash", PARSER, "a member given twice: a strict parser's exception escapes as 500",
+            wrapped(before=crashing_on_duplicate_members), START_MONITORING, (Finding("invalid_rejected"),),
+            witness=Witness(400, 500, sends(START_MONITORING, member_with(b"null", twice=True)))),
+    Variant("many-members-crash", PARSER, "objects of more than 50,000 members exhaust a member table: 500",
+            wrapped(before=crashing_on_members_past(50_000)), CREATE_SCOPE, (Finding("invalid_rejected"),),
+            witness=Witness(400, 500, sends(CREATE_SCOPE, b"{" + b",".join(b'"%d":0' % i for i in range(65_537))
+                                            + b"}"))),
+    # ------------------------------------------------------------ size limits the documentation does not state
+    Variant("body-quota-256k-crash", SIZE, "the service's 256 KiB quota on a request raises instead of refusing: "
+            "500", wrapped(before=crashing_on_bodies_past(256 * 1024)), CREATE_SCOPE,
+            (Finding("valid_accepted"), Finding("invalid_rejected")),
+            witness=Witness(200, 500, sends(CREATE_SCOPE, utf8({"targets": [TARGET], "tags": ASTRAL_TAGS})))),
     # ------------------------------------------------------------ authentication
     Variant("unsigned-accepted", AUTH, "requests without a signature are accepted",
             bugs.unsigned_accepted, START_MONITORING, (Finding("unauthenticated_rejected"),)),
