@@ -3,17 +3,22 @@
 :func:`recording` gives a :class:`Recorder`; the transport it wraps (:meth:`Recorder.transport`)
 keeps each exchange as it passes, cleaned of secrets (:mod:`~harness.cassettes.filters`): the
 request as sent, the answer as read (cut at the size bound, with ``truncated`` when it was), the
-time it took (``elapsed``), or the transport's failure when no answer came.  The cassettes are
-written, split by operation, only when the block ends without an exception: a run that fails or
-is interrupted writes nothing, and what DIR held before stays as it was.  ``run.yaml`` is written
-last; then the cassettes of a previous recording that the new one no longer lists are removed.
+time it took (``elapsed``), or the transport's failure when no answer came.  The listener it
+wraps (:meth:`Recorder.listener`) hears each result the run keeps, and puts its case beside the
+exchange it came from (:mod:`~harness.cassettes.cases`), so that a replay can judge the answer
+again with nothing generated; :meth:`Recorder.conclude` notes what the run could not exercise.
+The cassettes are written, split by operation, only when the block ends without an exception: a
+run that fails or is interrupted writes nothing, and what DIR held before stays as it was.
+``run.yaml`` is written last; then the cassettes of a previous recording that the new one no
+longer lists are removed.
 """
 
 from __future__ import annotations
 
 import http
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +28,7 @@ import hypothesis
 from vcr.request import Request
 
 from harness import __version__
+from harness.cassettes.cases import Kept, recorded
 from harness.cassettes.filters import (
     ELAPSED,
     Secrets,
@@ -35,9 +41,9 @@ from harness.cassettes.filters import (
 from harness.cassettes.manifest import MANIFEST_NAME, Manifest, RecordedOperation
 from harness.cassettes.persister import write_atomically, write_cassettes
 from harness.contract import Contract
-from harness.engine import RunOptions
-from harness.errors import CassetteError, UsageError
-from harness.result import Response, SentRequest
+from harness.engine import Listener, RunOptions
+from harness.errors import CassetteError
+from harness.result import CaseResult, Response, SentRequest
 from harness.summary import contract_digest
 from harness.target.http import Transport, TransportFailure
 
@@ -48,18 +54,78 @@ TRUNCATED = "truncated"
 
 
 class Recorder:
-    """The exchanges of one recording, in the order sent."""
+    """The exchanges of one recording, in the order sent, and the results the run kept of them."""
 
-    def __init__(self, key: Any) -> None:
+    def __init__(self, key: Any, contracts: Sequence[Contract] = ()) -> None:
         self._secrets = Secrets(key)
+        self._contracts = {contract.id: contract for contract in contracts}
         self.requests: list[Request] = []
         self.responses: list[dict[str, Any]] = []
+        self._sent: list[SentRequest] = []  # as sent: the results name them
+        self._positions: dict[int, int] = {}  # id of a request sent -> its exchange
+        self._kept: dict[int, Kept] = {}  # exchange -> the results kept of it
+        self._places: Counter[str] = Counter()  # results kept so far, per operation
+        self.aborted: str | None = None
+        self.not_exercised: dict[str, dict[str, str]] = {}  # operation -> scenario -> why
 
     def transport(self, inner: Transport) -> Transport:
         """``inner``, with every exchange kept here."""
         return _RecordingTransport(inner, self)
 
+    def listener(self, inner: Listener) -> Listener:
+        """``inner``, with every result the run keeps noted here too."""
+
+        def on_result(result: CaseResult) -> None:
+            inner.on_result(result)
+            self.kept(result)
+
+        return Listener(on_phase=inner.on_phase, on_result=on_result)
+
+    def kept(self, result: CaseResult) -> None:
+        """The run kept ``result``: its case goes beside the exchange it came from.  A result
+        made without a request of its own (a refused provider-state setup) goes beside the last
+        exchange that sent the same request."""
+        operation = result.case.operation
+        place = self._places[operation]
+        self._places[operation] += 1
+        position = self._positions.get(id(result.request))
+        if position is None:
+            position = self._last_like(result.request)
+        if position is None:
+            return  # nothing was sent for it (the run ended first)
+        entry = self._kept.setdefault(position, Kept(recorded(result.case, self._contracts.get(operation))))
+        entry.places.append(place)
+        if result.minimal:
+            entry.minimal.add(place)
+
+    def _last_like(self, request: SentRequest) -> int | None:
+        for position in range(len(self._sent) - 1, -1, -1):
+            sent = self._sent[position]
+            if (sent.method, sent.url, sent.body) == (request.method, request.url, request.body):
+                return position
+        return None
+
+    def conclude(self, document: Mapping[str, Any]) -> None:
+        """What the run's results document says it could not do: the scenarios it did not
+        exercise, and why; why it ended early."""
+        aborted = document.get("aborted")
+        self.aborted = aborted if isinstance(aborted, str) else None
+        for operation in document.get("operations", ()):
+            self.not_exercised[operation["id"]] = {
+                s["name"]: s["reason"] for s in operation["scenarios"] if s["verdict"] == "not-exercised"
+            }
+
+    def interactions(self) -> tuple[list[Request], list[dict[str, Any]]]:
+        """The requests and responses to write, each response with what the run kept of it."""
+        responses = [
+            {**response, **self._kept[position].to_members()} if position in self._kept else response
+            for position, response in enumerate(self.responses)
+        ]
+        return self.requests, responses
+
     def keep(self, request: SentRequest, response: Response | None, failure: TransportFailure | None) -> None:
+        self._positions[id(request)] = len(self._sent)
+        self._sent.append(request)
         secrets, signature = self._secrets, signature_of(request.headers)
         headers = {name: secrets.text(value) for name, value in redacted_headers(request.headers).items()}
         self.requests.append(Request(request.method, secrets.text(redacted_url(request.url)),
@@ -108,30 +174,22 @@ class _RecordingTransport:
 @contextmanager
 def recording(directory: Path | str, *, options: RunOptions, contracts: Sequence[Contract]) -> Iterator[Recorder]:
     """Record every exchange sent through the recorder's transport inside the block into the
-    cassette directory ``directory``.
+    cassette directory ``directory``, with the case of each result its listener hears.
 
-    ``options`` and ``contracts`` are the run's: they go into ``run.yaml`` for the replay.  A run
-    with an example database (``options.example_db``) cannot be recorded: the examples it holds
-    decide which cases run, and a replay cannot have them.
+    ``options`` and ``contracts`` are the run's: they go into ``run.yaml`` for the replay.
     """
     directory = Path(directory)
     contracts = list(contracts)
-    if options.example_db:
-        raise UsageError(
-            f"--record with an example database ({options.example_db}): the examples it holds change which "
-            "cases a run sends, so the recording could not be replayed; record without --example-db "
-            "(or without example_db in [tool.harness])"
-        )
     _prepare(directory)
-    recorder = Recorder(options.key)
-    recorded = datetime.now(UTC).isoformat(timespec="seconds")
+    recorder = Recorder(options.key, contracts)
+    recorded_at = datetime.now(UTC).isoformat(timespec="seconds")
     yield recorder
     previous = _listed_cassettes(directory)
-    written = {w.operation: w for w in write_cassettes(directory, (recorder.requests, recorder.responses), contracts)}
+    written = {w.operation: w for w in write_cassettes(directory, recorder.interactions(), contracts)}
     manifest = Manifest(
         harness_version=__version__,
         hypothesis_version=hypothesis.__version__,
-        recorded=recorded,
+        recorded=recorded_at,
         target=options.target_label or options.base_url,
         base_url=options.base_url,
         provider_states=options.provider_states,
@@ -149,9 +207,11 @@ def recording(directory: Path | str, *, options: RunOptions, contracts: Sequence
                 cassette=written[contract.id].file,
                 cassette_digest=written[contract.id].digest,
                 interactions=written[contract.id].interactions,
+                not_exercised=recorder.not_exercised.get(contract.id, {}),
             )
             for contract in contracts
         ),
+        aborted=recorder.aborted,
     )
     try:
         write_atomically(directory / MANIFEST_NAME, manifest.to_yaml().encode("utf-8"))
