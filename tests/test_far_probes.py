@@ -6,6 +6,8 @@ never 5xx, and each request stays within the body bound.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -19,10 +21,10 @@ from harness.contract import Contract, load_contract, load_contracts
 from harness.engine import Engine
 from harness.engine.operation import OperationRun
 from harness.engine.options import Listener, RunOptions
-from harness.engine.phases.probes import Probes
+from harness.engine.phases.probes import Probes, _head_size
 from harness.engine.tokens import Tokens
 from harness.generation.boundaries import BoundaryProbes, Probe
-from harness.generation.far import BODY_BOUND, STAND_IN, Literal, far_count, with_literal
+from harness.generation.far import BODY_BOUND, HEAD_BOUND, STAND_IN, Literal, far_count, with_literal
 from harness.mock.server import running_mock
 from harness.result import CaseResult
 from harness.rules import value_at
@@ -174,3 +176,29 @@ def test_the_reference_mock_refuses_each_with_400_within_its_body_limit() -> Non
     assert len(far) == (2 + 5) * 4 + 1 + 6  # 4 numbers for each string member; each count and length rule
     assert {(r.response.status if r.response else None, r.failed) for r in far} == {(400, False)}
     assert max(len(r.request.body) for r in far) < 1024 * 1024  # the mock's limit
+
+
+def with_members_in_headers() -> Contract:
+    """CreateScope with its clientToken in a header and its tags in a header map (a copy: the
+    contract loader does not take bindings for a curated contract yet)."""
+    document = copy.deepcopy(dict(CREATE_SCOPE.document))
+    document["x-harness"] = {**document["x-harness"], "bindings": {
+        "clientToken": {"in": "header", "name": "X-Client-Token"},
+        "tags": {"in": "headerMap", "name": "x-amz-meta-"},
+    }}  # fmt: skip
+    return dataclasses.replace(CREATE_SCOPE, document=document)
+
+
+def test_an_invalid_value_in_a_header_stays_within_the_head_bound() -> None:
+    """A request head past 8 KB is refused by HTTP servers before any member is read: an
+    invalid case's head stays within it, and a documented valid one is sent whatever its size."""
+    op = operation(with_members_in_headers())
+    cases = Probes().cases(op)
+    far_probes = {c.rule: c for c in cases if "far past the maximum" in c.description}
+    assert "clientToken.length" in far_probes  # 1,036 characters in a header: within 8 KB
+    assert "tags.entries" not in far_probes  # 2,000 headers: past it
+    assert "tags.value.length" in far_probes  # one header of 2,560 characters
+    heads = {c.description: _head_size(op, c) for c in cases}
+    assert max(size for c in cases if c.intent is Intent.INVALID and (size := heads[c.description])) <= HEAD_BOUND
+    largest = next(c for c in cases if c.description.startswith("the largest valid body:"))
+    assert heads[largest.description] > HEAD_BOUND  # 200 tags of 128 + 256 characters, as documented

@@ -26,6 +26,13 @@ from typing import Any
 #: bundled mock (1 MiB) and of most servers' defaults; SPEC sets none.
 BODY_BOUND = 1_000_000
 
+#: The largest request head (request line and headers, bytes) an invalid case may have: HTTP
+#: servers commonly refuse a longer one (nginx's and Apache's 8 KB) with 400, 414 or 431 before
+#: any member is read, and SPEC sets no size for it.  A member bound to the path, the query or a
+#: header is probed far past its maximum only as far as this allows; a documented valid value is
+#: sent whatever its size (a server that cannot take it is at fault).
+HEAD_BOUND = 8 * 1024
+
 #: A number no contract bound comes near and no other value of a body shares: the stand-in of a
 #: literal while the body is a JSON value, and the number its digits are replaced in.
 STAND_IN = 10**30 + 314159265358979323846

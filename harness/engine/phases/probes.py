@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from harness.binding import Unsendable, bind
 from harness.case import Case, Intent
+from harness.engine.exchange import wire_parts
 from harness.engine.operation import OperationRun
 from harness.engine.phases.base import CasePhase
 from harness.generation.boundaries import Probe
-from harness.generation.far import with_literal
+from harness.generation.far import HEAD_BOUND, with_literal
 from harness.generation.wire import (
     escaped_cases,
     malformed_cases,
@@ -33,7 +35,7 @@ def _probe_case(op: OperationRun, probe: Probe) -> Case | None:
         body = with_literal(Case.encode(op.json_body(operation_input)), probe.literal)
         if body is None:
             return None
-    return Case(
+    case = Case(
         operation=op.id,
         intent=probe.intent,
         origin=probe.origin,
@@ -43,6 +45,19 @@ def _probe_case(op: OperationRun, probe: Probe) -> Case | None:
         rule=probe.rule,
         expected_statuses=(400,) if probe.intent is Intent.INVALID else (),
     )
+    if probe.intent is Intent.INVALID and not op.binding.plan.simple and _head_size(op, case) > HEAD_BOUND:
+        return None  # refused before any member is read, whatever the member (far.HEAD_BOUND)
+    return case
+
+
+def _head_size(op: OperationRun, case: Case) -> int:
+    """Bytes of the request line and headers ``case`` is sent with, signing aside."""
+    operation_input, body = wire_parts(case)
+    try:
+        bound = bind(op.binding, operation_input, body=body, content_type=case.content_type)
+    except Unsendable:
+        return 0  # not sent at all (the engine leaves it out)
+    return len(bound.path) + sum(len(k) + len(v) + 4 for k, v in bound.headers.items())  # path: query included
 
 
 def _required_in_body(op: OperationRun, valid_input: Any, valid_body: dict[str, Any]) -> list[str]:
