@@ -21,7 +21,7 @@ from harness.contract import Contract, load_contract, load_contracts
 from harness.engine import Engine
 from harness.engine.operation import OperationRun
 from harness.engine.options import Listener, RunOptions
-from harness.engine.phases.probes import Probes, _head_size
+from harness.engine.phases.probes import Probes, head_size
 from harness.engine.tokens import Tokens
 from harness.generation.boundaries import BoundaryProbes, Probe
 from harness.generation.far import BODY_BOUND, HEAD_BOUND, STAND_IN, Literal, far_count, with_literal
@@ -198,7 +198,7 @@ def test_an_invalid_value_in_a_header_stays_within_the_head_bound() -> None:
     assert "clientToken.length" in far_probes  # 1,036 characters in a header: within 8 KB
     assert "tags.entries" not in far_probes  # 2,000 headers: past it
     assert "tags.value.length" in far_probes  # one header of 2,560 characters
-    heads = {c.description: _head_size(op, c) for c in cases}
+    heads = {c.description: head_size(op, c) for c in cases}
     assert max(size for c in cases if c.intent is Intent.INVALID and (size := heads[c.description])) <= HEAD_BOUND
     largest = next(c for c in cases if c.description.startswith("the largest valid body:"))
     assert heads[largest.description] > HEAD_BOUND  # 200 tags of 128 + 256 characters, as documented

@@ -12,11 +12,8 @@ Variants are grouped by bug class, so that a new bug of a known class has a sibl
 from __future__ import annotations
 
 import dataclasses
-import json
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from faults import bugs
 from faults.building import (
@@ -24,13 +21,17 @@ from faults.building import (
     START_MONITORING,
     Builder,
     any_error,
+    as_serialization_error,
     body_changed,
     business_errors,
     clocked,
+    closed,
     emptied,
     errors_named,
     handler,
     html_page,
+    json_answers,
+    labelled,
     message_member_renamed,
     named_in_body,
     on_answers,
@@ -40,10 +41,11 @@ from faults.building import (
     schema,
     semantics,
     success_of,
+    suffixed,
     with_contract,
     wrapped,
 )
-from faults.client import Client, Witness
+from faults.client import Witness
 from faults.leaks import state_leaks_into
 from faults.limits import (
     crashing_on_bodies_past,
@@ -56,19 +58,36 @@ from faults.limits import (
     crashing_on_strings_longer_than,
     crashing_on_tags_past,
 )
-from faults.middleware import Answer, CutShort, Request
+from faults.middleware import CutShort
 from faults.schemas import (
-    edited,
     length_keywords,
     pattern_keyword,
     python_digits_fixed,
     python_for,
     python_search,
-    setting,
     utf16_units,
 )
+from faults.witnesses import (
+    ASTRAL_TAGS,
+    ESCAPED_ASTRAL,
+    GRAPH,
+    LARGEST_TAGS,
+    TARGET,
+    conflicting_tags,
+    denied_elsewhere,
+    enrolled_elsewhere,
+    member,
+    member_limit_then_scope,
+    member_with,
+    other_member_torn_down,
+    quota_then_member,
+    retried_at_quota,
+    retried_reserialised,
+    sends,
+    tokenless_at_quota,
+    utf8,
+)
 from harness.aws import AUTH_ERROR_NAMES
-from harness.contract import Contract
 
 
 @dataclass(frozen=True)
@@ -122,130 +141,6 @@ def _invalid(rule: str) -> tuple[Finding, ...]:
 
 def _refused(rule: str) -> tuple[Finding, ...]:
     return (Finding("valid_accepted", rule),)
-
-
-# what the witnesses send
-TARGET = {
-    "region": "us-east-1",
-    "targetIdentifier": {"targetId": {"accountId": "123456789012"}, "targetType": "ACCOUNT"},
-}
-GRAPH = "arn:aws:detective:us-east-1:111122223333:graph:027c7c4610ea4aacaf0b883093cab899"
-MEMBER = "444455556666"
-ASTRAL = "\U0001f600"  # one code point, four bytes of UTF-8
-TOKEN_VALUE = "5f0e4c2a-9b1d-4e8f-a3c7-1d2e3f4a5b6c"
-
-
-def member(graph: str = GRAPH, account: Any = MEMBER) -> dict[str, Any]:
-    return {"GraphArn": graph, "AccountId": account}
-
-
-def sends(operation: str, document: Any, **options: Any) -> Callable[[Client], int]:
-    return lambda client: client.call(operation, document, **options)
-
-
-def enrolled_elsewhere(client: Client) -> int:
-    """A graph that exists, with another member: the account asked for is not in it."""
-    client.state("graph has member", {"GraphArn": GRAPH, "AccountId": "111111111111", "Status": "ENABLED"})
-    return client.call(START_MONITORING, member())
-
-
-def retried_at_quota(client: Client) -> int:
-    """A scope made with a token, the quota reached, the same request retried."""
-    document = {"targets": [TARGET], "clientToken": TOKEN_VALUE}
-    client.call(CREATE_SCOPE, document)
-    client.state("scope quota reached")
-    return client.call(CREATE_SCOPE, document)
-
-
-def conflicting_tags(client: Client) -> int:
-    """The same token and targets, then other tags: another body."""
-    client.call(CREATE_SCOPE, {"targets": [TARGET], "clientToken": TOKEN_VALUE})
-    return client.call(CREATE_SCOPE, {"targets": [TARGET], "clientToken": TOKEN_VALUE, "tags": {"team": "net"}})
-
-
-def quota_then_member(client: Client) -> int:
-    """`scope quota reached` (CreateScope's), then StartMonitoringMember, which it does not concern."""
-    client.state("scope quota reached")
-    return client.call(START_MONITORING, member())
-
-
-def member_limit_then_scope(client: Client) -> int:
-    """`graph member limit reached` (StartMonitoringMember's), then CreateScope."""
-    client.state("graph member limit reached", {"GraphArn": GRAPH, "AccountId": MEMBER})
-    return client.call(CREATE_SCOPE, {"targets": [TARGET]})
-
-
-def tokenless_at_quota(client: Client) -> int:
-    client.state("scope quota reached")
-    return client.call(CREATE_SCOPE, {"targets": [TARGET]})
-
-
-def denied_elsewhere(client: Client) -> int:
-    """`access denied` set for CreateScope; StartMonitoringMember is not concerned."""
-    client.state("access denied", {"operation": CREATE_SCOPE})
-    return client.call(START_MONITORING, member())
-
-
-def other_member_torn_down(client: Client) -> int:
-    """Two members set up, the other one torn down: this one is still there."""
-    client.state("graph has member", {"GraphArn": GRAPH, "AccountId": MEMBER, "Status": "ACCEPTED_BUT_DISABLED"})
-    other = {"GraphArn": GRAPH, "AccountId": "111111111111", "Status": "INVITED"}
-    client.state("graph has member", other)
-    client.state("graph has member", other, action="teardown")
-    return client.call(START_MONITORING, member())
-
-
-def retried_reserialised(client: Client) -> int:
-    """The same document again, its members in another order (another byte string)."""
-    client.call(CREATE_SCOPE, {"targets": [TARGET], "clientToken": TOKEN_VALUE})
-    return client.call(CREATE_SCOPE, {"clientToken": TOKEN_VALUE, "targets": [TARGET]})
-
-
-ESCAPED_ASTRAL = (
-    b'{"targets":[{"region":"us-east-1","targetIdentifier":{"targetId":{"accountId":"123456789012"},'
-    b'"targetType":"ACCOUNT"}}],"tags":{"mood":"\\ud83d\\ude00"}}'
-)
-LARGEST_TAGS = {f"{i:03d}{'k' * 125}": "v" * 256 for i in range(200)}
-ASTRAL_TAGS = {f"{i:03d}{ASTRAL * 125}": ASTRAL * 256 for i in range(200)}  # 200 x 1,527 bytes in UTF-8
-
-
-def member_with(account: bytes, *, twice: bool = False) -> bytes:
-    """A StartMonitoringMember body whose AccountId is the JSON text ``account`` (given twice)."""
-    member_text = b'"AccountId":' + account + b","
-    return b"{" + member_text * (2 if twice else 1) + b'"GraphArn":"' + GRAPH.encode() + b'"}'
-
-
-def utf8(document: Any) -> bytes:
-    """``document`` as JSON in UTF-8, non-ASCII characters as they are (not ``\\u`` escapes)."""
-    return json.dumps(document, ensure_ascii=False).encode()
-
-
-def suffixed(suffix: str) -> Callable[[Answer], Answer]:
-    return lambda answer: answer.with_header("x-amzn-errortype", f"{answer.error_name}{suffix}")
-
-
-def labelled(media_type: str | None) -> Callable[[Answer], Answer]:
-    """The answer's ``Content-Type`` set to ``media_type`` (``None``: left out)."""
-    return lambda answer: answer.with_header("content-type", media_type)
-
-
-def json_answers(request: Request, answer: Answer) -> bool:
-    return bool(answer.body.strip()) and not request.is_state_change
-
-
-def as_serialization_error(answer: Answer) -> Answer:
-    return restatused(400)(renamed("SerializationException")(answer))
-
-
-def closed(*pointers: str) -> Callable[[Contract], Contract]:
-    """A contract copy whose objects at ``pointers`` take no member they do not name."""
-
-    def change(contract: Contract) -> Contract:
-        for pointer in pointers:
-            contract = edited(contract, pointer, setting(additionalProperties=False))
-        return contract
-
-    return change
 
 
 OFF_BY_ONE = "off-by-one limit"

@@ -45,12 +45,12 @@ def _probe_case(op: OperationRun, probe: Probe) -> Case | None:
         rule=probe.rule,
         expected_statuses=(400,) if probe.intent is Intent.INVALID else (),
     )
-    if probe.intent is Intent.INVALID and not op.binding.plan.simple and _head_size(op, case) > HEAD_BOUND:
+    if probe.intent is Intent.INVALID and not op.binding.plan.simple and head_size(op, case) > HEAD_BOUND:
         return None  # refused before any member is read, whatever the member (far.HEAD_BOUND)
     return case
 
 
-def _head_size(op: OperationRun, case: Case) -> int:
+def head_size(op: OperationRun, case: Case) -> int:
     """Bytes of the request line and headers ``case`` is sent with, signing aside."""
     operation_input, body = wire_parts(case)
     try:
