@@ -108,7 +108,7 @@ def _case(contract: Contract, request: Request, body: bytes) -> tuple[Case, tupl
     """The case a recorded request stands for, and the rules its body breaks."""
     try:
         document = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested past Python's json
         document = None
     violations = contract.request_validator.violations(document) if isinstance(document, dict) else []
     signed = "Authorization" in request.headers

@@ -74,9 +74,7 @@ def replay(
     manifest = Manifest.read(directory)
     recorded_ids = _chosen(manifest, contracts, operations, directory)
     notes = _notes(manifest, contracts, recorded_ids, operations, directory)
-    by_id = {
-        op_id: _operation(contracts[op_id]) for op_id in recorded_ids if op_id in contracts
-    }  # fmt: skip
+    by_id = {op_id: _operation(contracts[op_id]) for op_id in recorded_ids if op_id in contracts}
     states_path = urlsplit(manifest.provider_states).path if manifest.provider_states else None
     unrouted: Counter[tuple[str, str, str]] = Counter()
     interactions = shrinking = state_calls = 0
