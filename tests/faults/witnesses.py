@@ -29,6 +29,11 @@ def sends(operation: str, document: Any, **options: Any) -> Callable[[Client], i
     return lambda client: client.call(operation, document, **options)
 
 
+def declared(operation: str, document: Any) -> Callable[[Client], str]:
+    """The Content-Type the answer to ``document`` is declared with."""
+    return lambda client: client.declared(operation, document)
+
+
 def enrolled_elsewhere(client: Client) -> int:
     """A graph that exists, with another member: the account asked for is not in it."""
     client.state("graph has member", {"GraphArn": GRAPH, "AccountId": "111111111111", "Status": "ENABLED"})
