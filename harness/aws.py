@@ -102,7 +102,7 @@ def error_name(headers: Mapping[str, str], body: bytes) -> str | None:
         return normalise_error_name(header)
     try:
         parsed = json.loads(body) if body else None
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None
     if not isinstance(parsed, dict):
         return None

@@ -51,7 +51,7 @@ class Judgement:
     def json_body(self) -> Any:
         try:
             return json.loads(self.response.body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # nested past Python's limit: not usable JSON
             return _NOT_JSON
 
     def header(self, name: str) -> str | None:
@@ -400,14 +400,31 @@ def scenario_outcome(j: Judgement) -> Iterator[Finding]:
         yield Finding(f"{j.case.description}: named {j.error_name!r}, expected {j.case.expected_error!r}")
 
 
-@response_check("json_media_type", "Error bodies and JSON success bodies are `application/json` (SPEC 3); a warning.")
+#: The media types a JSON body is declared as (SPEC 4.3), compared without parameters and case.
+JSON_MEDIA_TYPES = frozenset({"application/json", "application/x-amz-json-1.0", "application/x-amz-json-1.1"})
+
+
+def declared_as_json(content_type: str | None) -> bool:
+    """Whether a ``Content-Type`` value declares JSON as SPEC 4.3 says (``charset`` and other
+    parameters allowed)."""
+    return (content_type or "").split(";")[0].strip().lower() in JSON_MEDIA_TYPES
+
+
+@response_check(
+    "json_media_type",
+    "A JSON body is declared as JSON: `Content-Type: application/json`, `application/x-amz-json-1.0` or "
+    "`application/x-amz-json-1.1` (a parameter such as `charset` allowed; header names in any case); a JSON "
+    "error body sent as `text/plain`, or with no Content-Type, breaks this rule (SPEC 4.3).",
+)
 def json_media_type(j: Judgement) -> Iterator[Finding]:
     if not j.response.body.strip():
         return
-    media = (j.header("content-type") or "").split(";")[0].strip().lower()
-    if media != "application/json" and not media.endswith("+json"):
+    declared = j.header("content-type")
+    if not declared_as_json(declared):
+        shown = repr(declared[:100]) if declared is not None else "no Content-Type"
         yield Finding(
-            f"a {j.response.status} JSON body came with Content-Type {media or '(none)'}", severity=Severity.WARNING
+            f"a {j.response.status} JSON body declared with {shown}; JSON is declared as one of "
+            f"{', '.join(sorted(JSON_MEDIA_TYPES))}"
         )
 
 

@@ -3,9 +3,10 @@
 ``harness run`` (:mod:`harness.cli.run`), the pytest plugin, a replay and the worker processes of
 ``--workers`` all describe what they want as a :class:`RunPlan` and call :func:`execute`, which
 picks the target (a URL, or the bundled mock started in a process of its own), the signing key
-(botocore's credential chain, or the pair made up for the mock), the transport (HTTP, recorded,
-or answered from cassettes), the idempotency tokens' salt, and runs the engine.  It returns the
-results document and writes nothing but cassettes (``record``); the callers write the reports.
+(botocore's credential chain, or the pair made up for the mock), the transport (HTTP, or
+recorded), the idempotency tokens' salt, and runs the engine; a replay judges a recording's
+answers again instead (:mod:`harness.cassettes.replay`).  It returns the results document and
+writes nothing but cassettes (``record``); the callers write the reports.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ class RunPlan:
 
     contracts: Sequence[Contract]
     target: str | None = None  # an http(s) URL, or "mock"
-    replay: Path | None = None  # answer from the recording in this directory instead
+    replay: Path | None = None  # judge the recording in this directory again instead
     provider_states: str | None = None
     region: str | None = None
     seed: int = 0
@@ -122,9 +123,15 @@ def run_engine(plan: RunPlan, options: RunOptions, *, listener: Listener | None 
         with recording(plan.record, options=options, contracts=plan.contracts) as recorder:
             transport = recorder.transport(http)
             engine = Engine(
-                contracts=plan.contracts, transport=transport, options=options, checks=checks, listener=listener
+                contracts=plan.contracts,
+                transport=transport,
+                options=options,
+                checks=checks,
+                listener=recorder.listener(listener or Listener()),
             )
-            return engine.run()
+            document = engine.run()
+            recorder.conclude(document)
+            return document
     finally:
         http.close()
 
@@ -174,65 +181,25 @@ def signing_key(region: str | None, *, mock_credentials: tuple[str, str] | None 
 
 
 def _replay(plan: RunPlan, *, listener: Listener | None, note: Callable[[str], None]) -> dict[str, Any]:
-    """The recorded run again, answered from its cassettes (``plan.replay``), under the plan's
-    contracts; the recording's settings (seed, examples, region, provider states, token salt,
-    shard) are used, the plan's are not."""
-    from harness.cassettes import Manifest, NetworkAttempt, NotRecorded, answers_from
-    from harness.cassettes.replay import REPLAY_ACCESS_KEY, REPLAY_SECRET_KEY, choose, why_requests_change
+    """The recorded run's answers judged again under the plan's contracts (``plan.replay``):
+    nothing is generated or sent; the recording's settings are reported, the plan's not used."""
+    from harness.cassettes import NetworkAttempt, replay
 
     assert plan.replay is not None
-    directory = plan.replay
-    manifest = Manifest.read(directory)
-    chosen, changed, notes = choose(manifest, {c.id: c for c in plan.contracts}, plan.operations, directory)
-    options = RunOptions(
-        base_url=manifest.base_url,
-        key=aws.SigningKey(REPLAY_ACCESS_KEY, REPLAY_SECRET_KEY, manifest.region),
-        provider_states=manifest.provider_states,
-        seed=manifest.seed,
-        max_examples=manifest.max_examples,
-        target_label=f"replay:{directory}",
-        shard_index=manifest.shard_index,
-        shard_count=manifest.shard_count,
-        token_salt=manifest.token_salt,
-    )
-    with answers_from(directory, contracts=chosen, manifest=manifest, max_body=plan.max_body) as transport:
-        try:
-            engine = Engine(
-                contracts=chosen, transport=transport, options=options, checks=plan.registry(), listener=listener
-            )
-            document = engine.run()
-        except NotRecorded as missing:
-            again = f"record the run again: {manifest.record_command(directory)}"
-            raise CassetteError(
-                missing.miss.describe(directory, why_requests_change(manifest, changed), again)
-            ) from None
-        except NetworkAttempt as attempt:
-            raise CassetteError(
-                f"the replay of {directory} tried to use the network ({attempt}), which a replay never does: "
-                "this is a bug of the harness; please report it"
-            ) from None
-    unplayed = transport.interactions - transport.played
-    if unplayed and len(chosen) < len(manifest.operations):
-        notes.append(
-            f"{unplayed} of the {transport.interactions} recorded interactions were not asked for: the "
-            "recording also ran operations this replay leaves out, whose provider states were set while "
-            "the requests of the replayed ones were sent (or the cases changed since the recording)"
+    try:
+        document, notes = replay(
+            plan.replay,
+            contracts={c.id: c for c in plan.contracts},
+            operations=plan.operations,
+            checks=plan.registry(),
+            listener=listener,
+            max_body=plan.max_body,
         )
-    elif unplayed:
-        notes.append(
-            f"{unplayed} of the {transport.interactions} recorded interactions were not asked for: the cases "
-            f"changed since the recording; to judge the current cases in full, record the run again: "
-            f"{manifest.record_command(directory)}"
-        )
-    document["replay"] = {
-        "cassettes": str(directory),
-        "recorded": manifest.recorded,
-        "recorded_by": f"harness {manifest.harness_version}, Hypothesis {manifest.hypothesis_version}",
-        "interactions": transport.interactions,
-        "played": transport.played,
-        "contracts_changed": [c.id for c in changed],
-        "notes": notes,
-    }
+    except NetworkAttempt as attempt:
+        raise CassetteError(
+            f"the replay of {plan.replay} tried to use the network ({attempt}), which a replay never does: "
+            "this is a bug of the harness; please report it"
+        ) from None
     for text in notes:
         note(text)
     return document

@@ -37,6 +37,16 @@ def html_page(conn: socket.socket) -> None:
     conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
 
 
+def deeply_nested_error(conn: socket.socket) -> None:
+    """A 400 whose JSON body nests 100,000 levels deep (past Python's ``json``)."""
+    _read_request(conn)
+    body = b'{"message":' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    conn.sendall(
+        b"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nx-amzn-ErrorType: ValidationException\r\n"
+        b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+    )
+
+
 def reset(conn: socket.socket) -> None:
     _read_request(conn)
     conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")

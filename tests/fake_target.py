@@ -76,7 +76,7 @@ class ContractFaithful:
             return refused
         try:
             body = json.loads(request.body)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested past Python's json
             return answer(400, {contract.error_message_member: "not JSON"}, error="SerializationException")
         if not contract.request_validator.is_valid(body):
             return answer(400, {contract.error_message_member: "invalid"}, error="ValidationException")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from harness.cli import main
-from tests.bad_targets import bad_server, html_page, huge_body, reset, short_body
+from tests.bad_targets import bad_server, deeply_nested_error, html_page, huge_body, reset, short_body
 
 
 @pytest.fixture(autouse=True)
@@ -60,6 +60,15 @@ def test_a_target_answering_html_is_nonconformant(tmp_path: Path) -> None:
     messages = failure_messages(document)
     assert any(m.startswith("invalid_rejected") for m in messages)
     assert any("not a JSON object" in m or "must have an empty body" in m for m in messages)
+
+
+def test_an_answer_nested_past_pythons_json_is_not_a_json_body(tmp_path: Path) -> None:
+    """A body Python's ``json`` cannot read (100,000 levels: a RecursionError) is judged as
+    not JSON, not a traceback."""
+    with bad_server(deeply_nested_error) as url:
+        code, document = run_against(url, tmp_path)
+    assert code == 1
+    assert any(m.startswith("body_matches_contract") and "not a JSON object" in m for m in failure_messages(document))
 
 
 @pytest.mark.parametrize(

@@ -233,12 +233,43 @@ def test_a_refused_setup_fails_its_scenario_with_the_provider_state_check() -> N
     assert any(g["check"] == "provider_state_setup" for g in ran.operation(START_MONITORING)["failures"])
 
 
-def test_a_state_of_another_operation_is_set_while_this_one_is_sent() -> None:
+def test_every_state_of_another_operations_scenarios_is_set_while_this_one_is_sent() -> None:
+    """SPEC 5: a state concerns its own operation; each state another operation's scenarios set
+    up (each set of params once: `graph has member` once per status) is set while a valid request
+    of this operation is sent, then torn down, and changes nothing here."""
     handler = ContractFaithful([CREATE_SCOPE, START_MONITORING])
     ran = run([CREATE_SCOPE, START_MONITORING], handler, phases=[Isolation()])
     isolation = [r for r in ran.results if r.case.description.startswith("a valid body while")]
     assert isolation and not any(r.failed for r in isolation)
-    assert {c["params"]["operation"] for c in handler.state_changes} == {CREATE_SCOPE.id, START_MONITORING.id}
+    paths = {STATES_URL: "state", BASE_URL + CREATE_SCOPE.path: CREATE_SCOPE.id,
+             BASE_URL + START_MONITORING.path: START_MONITORING.id}  # fmt: skip
+    sent = [paths[r.url] for r in ran.transport.sent]
+    assert sent == ["state", CREATE_SCOPE.id, "state"] * 8 + ["state", START_MONITORING.id, "state"] * 4
+    setups = [(c["state"], c["params"].get("Status") or c["params"].get("operation"))
+              for c in handler.state_changes if c["action"] == "setup"]  # fmt: skip
+    assert setups == [
+        # while CreateScope is sent: StartMonitoringMember's, one member per status
+        ("graph has member", "ACCEPTED_BUT_DISABLED"),
+        ("graph has member", "INVITED"),
+        ("graph has member", "VERIFICATION_IN_PROGRESS"),
+        ("graph has member", "VERIFICATION_FAILED"),
+        ("graph has member", "ENABLED"),
+        ("graph member limit reached", None),
+        ("internal failure", START_MONITORING.id),
+        ("access denied", START_MONITORING.id),
+        # while StartMonitoringMember is sent: CreateScope's states
+        ("scope quota reached", None),
+        ("throttled", CREATE_SCOPE.id),
+        ("internal failure", CREATE_SCOPE.id),
+        ("access denied", CREATE_SCOPE.id),
+    ]
+    members = [c["params"] for c in handler.state_changes if c["state"] == "graph has member"]
+    assert all(START_MONITORING.request_validator.is_valid({k: p[k] for k in ("GraphArn", "AccountId")})
+               for p in members)  # fmt: skip
+    teardowns = [c for c in handler.state_changes if c["action"] == "teardown"]
+    assert [(c["state"], c["params"]) for c in teardowns] == [
+        (c["state"], c["params"]) for c in handler.state_changes if c["action"] == "setup"
+    ]
 
 
 # --------------------------------------------------------------------------- the whole engine

@@ -10,8 +10,9 @@ import pytest
 
 from harness.case import Intent
 from harness.contract import Contract, load_contracts
-from harness.generation.boundaries import BoundaryProbes, Probe, near_misses, quantifier_variants
+from harness.generation.boundaries import BoundaryProbes, Probe
 from harness.generation.mutations import invalid_bodies
+from harness.generation.patterns import near_misses, quantifier_variants
 from harness.generation.values import ValueStrategies, draw, minimal
 from harness.generation.wire import escaped
 from harness.rules import value_at

@@ -186,9 +186,11 @@ def test_each_state_scenario_sets_its_state_up_before_and_tears_it_down_after(wi
     expected = []
     for contract in contracts():
         expected += [s.state for s in contract.scenarios if s.state is not None]
-        # then each operation-wide state of the others, while this operation's valid requests are sent
-        expected += [s.state for other in contracts() if other.id != contract.id for s in other.scenarios
-                     if s.state is not None and "operation" in s.params]  # fmt: skip
+        # then each state of the others' scenarios (each set of params once), while this
+        # operation's valid requests are sent
+        foreign = {(s.state, json.dumps(s.params, sort_keys=True)): s.state for other in contracts()
+                   if other.id != contract.id for s in other.scenarios if s.state is not None}  # fmt: skip
+        expected += list(foreign.values())
     scenarios = _split_by_scenario(with_states.state_changes())
     assert [own_setup["state"] for own_setup, *_ in scenarios] == expected
     for own_setup, *inside, own_teardown in scenarios:
@@ -208,15 +210,21 @@ def test_a_state_set_up_from_the_request_is_set_up_twice_and_one_setup_torn_down
 
 
 def test_while_a_state_is_set_for_one_operation_the_others_are_tried(with_states: Run) -> None:
-    """SPEC 5: `access denied` and the other operation-wide states concern "that operation" only."""
+    """SPEC 5: every state concerns its own operation only ("that operation", or the graph it
+    names): `scope quota reached` changes nothing for StartMonitoringMember."""
     tried = [r for r in with_states.results if " is set for " in r.case.description]
-    assert {(r.case.operation, r.case.description.split("'")[1]) for r in tried} == {
-        ("detective:StartMonitoringMember", "throttled"),  # set for CreateScope
+    assert sorted({(r.case.operation, r.case.description.split("'")[1]) for r in tried}) == [
+        ("detective:StartMonitoringMember", "access denied"),  # set for CreateScope
         ("detective:StartMonitoringMember", "internal failure"),
-        ("detective:StartMonitoringMember", "access denied"),
-        ("networkflowmonitor:CreateScope", "internal failure"),  # set for StartMonitoringMember
-        ("networkflowmonitor:CreateScope", "access denied"),
-    }
+        ("detective:StartMonitoringMember", "scope quota reached"),
+        ("detective:StartMonitoringMember", "throttled"),
+        ("networkflowmonitor:CreateScope", "access denied"),  # set for StartMonitoringMember
+        ("networkflowmonitor:CreateScope", "graph has member"),
+        ("networkflowmonitor:CreateScope", "graph member limit reached"),
+        ("networkflowmonitor:CreateScope", "internal failure"),
+    ]
+    members = [r for r in tried if "'graph has member'" in r.case.description]
+    assert len(members) == 5  # one member of each status the scenarios set up
     assert all(r.case.intent is Intent.VALID and not r.failed for r in tried)
 
 

@@ -161,6 +161,8 @@ def _json(body: bytes) -> Any:
         raise MalformedRequest("the body is not UTF-8") from None
     except ValueError as exc:
         raise MalformedRequest(f"the body is not JSON: {exc}") from None
+    except RecursionError:
+        raise MalformedRequest("the body nests deeper than a JSON parser of this process reads") from None
 
 
 def _not_json(constant: str) -> Any:

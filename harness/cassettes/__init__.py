@@ -1,8 +1,8 @@
 """Cassettes: a conformance run recorded with vcrpy, replayed offline.
 
 ``harness run ... --record DIR`` records every exchange of a live run (a transport that keeps
-them); ``harness run --replay DIR`` runs the same cases again with the answers taken from DIR by a
-transport that never touches the network, and judges them under the current contracts.
+them) and the case of each result the run kept; ``harness run --replay DIR`` judges those
+answers again under the current contracts, generating and sending nothing.
 
 A cassette directory (format :data:`FORMAT`)::
 
@@ -10,19 +10,21 @@ A cassette directory (format :data:`FORMAT`)::
     DIR/detective-StartMonitoringMember.yaml      a vcrpy cassette of each operation, in the
     DIR/networkflowmonitor-CreateScope.yaml       order sent, provider-state calls included
 
-Each operation's file is an ordinary vcrpy cassette (format version 1) whose responses carry one
-more member, ``elapsed`` (seconds): a replay reports the time each recorded answer took.
+Each operation's file is an ordinary vcrpy cassette (format version 1) whose responses carry
+more members: ``elapsed`` (seconds, the time the answer took) and, for each exchange the run
+kept a result of, ``case``, ``kept`` and ``minimal`` (:mod:`~harness.cassettes.cases`).
 
 The modules, one noun each:
 
 - :mod:`~harness.cassettes.manifest`: ``run.yaml``, the settings and digests of a recording.
 - :mod:`~harness.cassettes.filters`: what is taken out of a request or answer before it is written.
-- :mod:`~harness.cassettes.matchers`: when a request of the replay is a recorded one.
+- :mod:`~harness.cassettes.cases`: what each recorded exchange was (its case).
 - :mod:`~harness.cassettes.persister`: reading and writing cassette files (atomically, through
   vcrpy's serialization: the files are vcrpy's own).
 - :mod:`~harness.cassettes.guard`: the socket guard of a replay.
 - :mod:`harness.generation.determinism` (used by every run): the same seed makes the same cases in any process.
-- :mod:`~harness.cassettes.record`, :mod:`~harness.cassettes.replay`: the two directions.
+- :mod:`~harness.cassettes.record`, :mod:`~harness.cassettes.replay`: the two directions
+  (:mod:`~harness.cassettes.rejudge`: one recorded exchange judged again).
 - :mod:`~harness.cassettes.judge`: one cassette's interactions judged on their own (samples).
 
 Every problem with a cassette is a :class:`~harness.errors.CassetteError` naming the file and
@@ -35,7 +37,7 @@ from harness.cassettes.guard import NetworkAttempt, no_network
 from harness.cassettes.judge import JudgedInteraction, judge_cassette
 from harness.cassettes.manifest import FORMAT, MANIFEST_NAME, Manifest
 from harness.cassettes.record import Recorder, recording
-from harness.cassettes.replay import NotRecorded, ReplayTransport, answers_from
+from harness.cassettes.replay import replay
 
 __all__ = [
     "FORMAT",
@@ -43,11 +45,9 @@ __all__ = [
     "JudgedInteraction",
     "Manifest",
     "NetworkAttempt",
-    "NotRecorded",
     "Recorder",
-    "ReplayTransport",
-    "answers_from",
     "judge_cassette",
     "no_network",
     "recording",
+    "replay",
 ]

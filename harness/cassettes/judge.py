@@ -136,7 +136,7 @@ def _case(contract: Contract, binding: OperationBinding, request: Request, body:
     if binding.body_only:
         try:
             document = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested past Python's json
             document = None
     else:  # members in the path, query or headers: the input as the target reads it
         parts = urlsplit(request.uri)

@@ -1,8 +1,9 @@
 """``run.yaml``: what a replay needs to run a recorded run again.
 
 The settings of the run (seed, examples, region, target, provider-states URL, the salt of its
-idempotency tokens, its shard), the versions that generated its cases, and for each operation
-its contract's digest and its cassette's file, digest and number of interactions.  It is written
+idempotency tokens, its shard), the versions that generated its cases, why it ended early if it
+did, and for each operation its contract's digest, its cassette's file, digest and number of
+interactions, and the scenarios the run could not exercise with the reason.  It is written
 last, once every cassette is in place, so a directory whose ``run.yaml`` names a cassette holds
 that cassette whole.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,12 +21,12 @@ import yaml
 from harness import __version__
 from harness.errors import CassetteError
 
-FORMAT = "harness-cassettes/1"
+FORMAT = "harness-cassettes/2"  # 2: each exchange's case beside its answer (cases.py)
 MANIFEST_NAME = "run.yaml"
 
 _HEADER = f"""\
 # A conformance run recorded by `harness run --record` ({FORMAT}).
-# `harness run --replay DIR` runs it again offline: the same cases, answered from the cassettes.
+# `harness run --replay DIR` judges its answers again, offline, under the contracts as they are then.
 """
 
 T = TypeVar("T")
@@ -39,6 +40,7 @@ class RecordedOperation:
     cassette: str  # file name, in the cassette directory
     cassette_digest: str  # sha256 of the cassette file as written
     interactions: int
+    not_exercised: Mapping[str, str] = field(default_factory=dict)  # scenario -> why the run could not
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,8 @@ class Manifest:
     shard_index: int
     shard_count: int
     operations: tuple[RecordedOperation, ...]
+    aborted: str | None = None  # why the run ended early, if it did
+    budget_spent: bool = False  # it ended at its time budget (--max-duration)
     format: str = FORMAT
 
     def operation(self, operation_id: str) -> RecordedOperation | None:
@@ -74,6 +78,8 @@ class Manifest:
 
     def to_yaml(self) -> str:
         data = asdict(self)
+        for operation in data["operations"]:
+            operation["not_exercised"] = dict(operation["not_exercised"])
         ordered = {"format": data.pop("format"), **data}
         return _HEADER + yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True, width=1000)
 
@@ -138,11 +144,15 @@ class Manifest:
                     cassette=_plain_name(get(raw, "cassette", str, where), path, record),
                     cassette_digest=get(raw, "cassette_digest", str, where),
                     interactions=get(raw, "interactions", int, where),
+                    not_exercised=_reasons(raw.get("not_exercised", {}), f"{path}: {where}not_exercised", record),
                 )
             )
         provider_states = data.get("provider_states")
         if provider_states is not None and not isinstance(provider_states, str):
             raise CassetteError(f"{path}: provider_states must be a URL or null, got {provider_states!r}")
+        aborted = data.get("aborted")
+        if aborted is not None and not isinstance(aborted, str):
+            raise CassetteError(f"{path}: aborted must be text or null, got {aborted!r}; {record} again")
         return cls(
             harness_version=get(data, "harness_version", str),
             hypothesis_version=get(data, "hypothesis_version", str),
@@ -157,10 +167,18 @@ class Manifest:
             shard_index=get(data, "shard_index", int),
             shard_count=get(data, "shard_count", int),
             operations=tuple(operations),
+            aborted=aborted,
+            budget_spent=data.get("budget_spent") is True,
         )
 
 
 _KIND_NAMES = {str: "a string", int: "a whole number", list: "a list"}
+
+
+def _reasons(value: Any, where: str, record: str) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise CassetteError(f"{where} must map scenario names to reasons; it was edited or damaged: {record} again")
+    return dict(value)
 
 
 def _plain_name(name: str, path: Path, record: str) -> str:

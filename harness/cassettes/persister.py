@@ -4,7 +4,10 @@
 name in the same directory, then renames it into place (``os.replace`` is atomic), so a cassette
 on disk is always complete.  :func:`read_cassette` reads one back, with a clear error for every
 way a file can be broken.  Both go through vcrpy's public serialization (``vcr.serialize``), so
-the files are vcrpy's own: vcrpy plays them back as they are.
+the files are vcrpy's own: vcrpy plays them back as they are.  They are written by
+:data:`SERIALIZER`, vcrpy's YAML with one difference: text outside ASCII is written as its
+UTF-8 (a character of four bytes takes four bytes, not a ten-character escape), which vcrpy's
+loader reads as it reads any YAML.
 """
 
 from __future__ import annotations
@@ -28,6 +31,26 @@ from harness.contract import Contract
 from harness.errors import CassetteError
 
 Interactions = tuple[list[Request], list[dict[str, Any]]]
+# PyYAML's own emitter: libyaml's (CSafeDumper) escapes every character beyond U+FFFF even with
+# allow_unicode, and then quotes the whole body, escaping each '"' too
+_DUMPER = yaml.SafeDumper
+
+
+class _Utf8YamlSerializer:
+    """vcrpy's serializer interface (``serialize``), writing safe YAML with UTF-8 text.
+
+    vcrpy's own ``yamlserializer.serialize`` escapes every character outside ASCII; a recorded
+    body of 4-byte characters would take ten bytes a character, and the same again in an answer
+    that echoes it.  Safe YAML holds only what vcrpy's safe loader reads back.
+    """
+
+    @staticmethod
+    def serialize(cassette: Any) -> str:
+        text: str = yaml.dump(cassette, Dumper=_DUMPER, allow_unicode=True)
+        return text
+
+
+SERIALIZER = _Utf8YamlSerializer()
 
 
 def cassette_name(operation_id: str) -> str:
@@ -91,7 +114,7 @@ def write_cassettes(
     for operation, (requests, responses) in groups.items():
         name = cassette_name(operation)
         header = f"# vcrpy cassette of {operation}: {len(requests)} interactions in the order sent (see run.yaml)\n"
-        text = header + serialize({"requests": requests, "responses": responses}, yamlserializer)
+        text = header + serialize({"requests": requests, "responses": responses}, SERIALIZER)
         data = text.encode("utf-8")
         try:
             write_atomically(directory / name, data)

@@ -15,26 +15,24 @@ valid, an invalid-side probe must break the very rule it aims at.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample, Unsatisfiable
 
 from harness import ecma
 from harness.case import Intent
 from harness.contract import Contract
-from harness.generation.largest import LargestBody
+from harness.generation.far import BODY_BOUND, Literal, encoded_size, far_count, past_widths
+from harness.generation.largest import ASTRAL_FILLER, FILLER, LargestBody
+from harness.generation.patterns import near_misses, quantifier_variants
 from harness.generation.values import ValueStrategies, draw, minimal, string_strategy
 from harness.pointer import Missing, Pointer
 from harness.rules import ITEM, KEY, VALUE, Location, Rule, first_place, format_location, value_at, with_value
 
 Schema = Mapping[str, Any]
 
-ARABIC_INDIC = {str(d): chr(0x0660 + d) for d in range(10)}
-FULL_WIDTH = {str(d): chr(0xFF10 + d) for d in range(10)}
 WRONG_TYPES: dict[str, tuple[Any, ...]] = {
     "string": (12345, True, ["text"], {"text": "text"}),
     "object": ("text", 1, []),
@@ -54,6 +52,7 @@ class Probe:
     description: str
     body: Any
     target: Pointer | None = None  # the member the probe changes (None: the body as a whole is the point)
+    literal: Literal | None = None  # a number sent as this JSON text where ``body`` has its stand-in
 
 
 class BoundaryProbes:
@@ -72,16 +71,20 @@ class BoundaryProbes:
         """The base (valid for every rule), then each rule's probes."""
         probes = [Probe(Intent.VALID, None, "boundary", self._label, self.base)]
         seen: set[tuple[str | None, str]] = {(None, Contract_key(self.base))}
-        largest = LargestBody(self.contract, self.base, self._simplest).build()
-        largest_key = (None, Contract_key(largest))
-        if largest is not None and largest_key not in seen:
-            seen.add(largest_key)
-            size = len(json.dumps(largest, ensure_ascii=False).encode())
-            label = f"the largest valid body: every member, every count and length at its maximum ({size:,} bytes)"
-            probes.append(Probe(Intent.VALID, None, "boundary", label, largest))
+        for filler, label in (
+            (FILLER, "the largest valid body: every member, every count and length at its maximum"),
+            (ASTRAL_FILLER, "the largest valid body in 4-byte characters: every member, every count and length at "
+                            "its maximum, every string its pattern allows in U+1F600"),
+        ):  # fmt: skip
+            largest = LargestBody(self.contract, self.base, self._simplest, filler=filler).build()
+            largest_key = (None, Contract_key(largest))
+            if largest is not None and largest_key not in seen:
+                seen.add(largest_key)
+                size = len(json.dumps(largest, ensure_ascii=False).encode())
+                probes.append(Probe(Intent.VALID, None, "boundary", f"{label} ({size:,} bytes)", largest))
         for rule in self.contract.request_rules:
             for probe in self.for_rule(rule):
-                key = (probe.rule, Contract_key(probe.body))
+                key = (probe.rule, Contract_key(probe.body) + (probe.literal.text if probe.literal else ""))
                 if key not in seen:
                     seen.add(key)
                     probes.append(probe)
@@ -167,7 +170,14 @@ class BoundaryProbes:
             yield Probe(Intent.VALID, rule.id, "boundary", f"{_where(rule)}: {label}", body)
 
     def _rejected(
-        self, rule: Rule, body: Any, label: str, origin: str = "boundary", *, target: Pointer | None = None
+        self,
+        rule: Rule,
+        body: Any,
+        label: str,
+        origin: str = "boundary",
+        *,
+        target: Pointer | None = None,
+        literal: Literal | None = None,
     ) -> Iterator[Probe]:
         """An invalid-side probe, aimed at ``rule``; a near miss that breaks another rule of
         the same value instead (a trailing newline breaking a fixed length) is kept for it."""
@@ -176,7 +186,32 @@ class BoundaryProbes:
         if broken_rule is None and origin == "near-miss":
             broken_rule = next((r for r in broken if r.location == rule.location), None)
         if broken_rule is not None:
-            yield Probe(Intent.INVALID, broken_rule.id, origin, f"{_where(broken_rule)}: {label}", body, target)
+            where = _where(broken_rule)
+            yield Probe(Intent.INVALID, broken_rule.id, origin, f"{where}: {label}", body, target, literal)
+
+    def _far(self, rule: Rule, base: Any, high: int, make: Callable[[int], Any], noun: str) -> Iterator[Probe]:
+        """``make(n)`` items, entries or characters, ``n`` far past ``high`` (:func:`far_count`),
+        fewer when the body would pass :data:`BODY_BOUND` (none when no more than ``high + 1`` fit)."""
+        n = far_count(high)
+        body = self._set(base, rule, make(n))
+        size = encoded_size(body)
+        if size > BODY_BOUND:
+            rest = encoded_size(self._set(base, rule, make(0)))
+            n = max(0, BODY_BOUND - rest) * n // max(size - rest, 1)
+            if n <= high + 1:
+                return
+            body = self._set(base, rule, make(n))
+        yield from self._rejected(rule, body, f"{n:,} {noun}, far past the maximum of {high:,}")
+
+    def _numbers(
+        self, rule: Rule, base: Any, *, negative: bool, beyond: Callable[[int], bool], what: str
+    ) -> Iterator[Probe]:
+        """The numbers past every machine width (:func:`past_widths`) that are ``beyond`` the rule."""
+        for label, number in past_widths(negative=negative):
+            literal = number if isinstance(number, Literal) else None
+            value = literal.stand_in if literal is not None else number
+            if isinstance(value, int) and beyond(value):
+                yield from self._rejected(rule, self._set(base, rule, value), f"{label} {what}", literal=literal)
 
     def _set(self, base: Any, rule: Rule, value: Any) -> Any:
         return with_value(rule.location, base, value)
@@ -199,6 +234,9 @@ class BoundaryProbes:
             yield from self._rejected(
                 rule, self._set(base, rule, wrong), f"{type(wrong).__name__} {wrong!r} instead of {node['type']}"
             )
+        if node.get("type") == "string" and rule.location[-1:] != (KEY,):
+            # a parser that reads every number into a machine word, before the type is looked at
+            yield from self._numbers(rule, base, negative=False, beyond=lambda _: True, what="instead of string")
 
     def _minLength(self, rule: Rule, base: Any, node: Schema) -> Iterator[Probe]:
         seed = _text(value_at(rule.location, base))
@@ -212,6 +250,8 @@ class BoundaryProbes:
         high = node["maxLength"]
         for n, ok in ((high, True), (high + 1, False)):
             yield from self._length_probe(rule, base, node, seed, n, ok)
+        filler = seed or "a"
+        yield from self._far(rule, base, high, lambda n: (filler * (n // len(filler) + 1))[:n], "characters")
         if "pattern" not in node and rule.location[-1:] != (KEY,):
             yield from self._accepted(
                 rule, self._set(base, rule, ASTRAL * high), f"{high} astral characters (one code point each)"
@@ -249,6 +289,8 @@ class BoundaryProbes:
         high = node["maxItems"]
         for n, ok in ((high, True), (high + 1, False)):
             yield from self._count_probe(rule, base, [items[0]] * n if items else [], n, ok, "items")
+        if items:
+            yield from self._far(rule, base, high, lambda n: [items[0]] * n, "items")
 
     def _count_probe(self, rule: Rule, base: Any, value: Any, n: int, ok: bool, noun: str) -> Iterator[Probe]:
         body = self._set(base, rule, value)
@@ -267,11 +309,24 @@ class BoundaryProbes:
         high = node["maxProperties"]
         for n, ok in ((high, True), (high + 1, False)):
             yield from self._count_probe(rule, base, self._entries(base, rule, n), n, ok, "entries")
+        yield from self._far(rule, base, high, lambda n: self._entries(base, rule, n), "entries")
 
     def _entries(self, base: Any, rule: Rule, n: int) -> dict[str, Any]:
         current = value_at(rule.location, base)
         value = next(iter(current.values())) if current else ""
         return {f"k{i}": value for i in range(n)}
+
+    def _minimum(self, rule: Rule, base: Any, node: Schema) -> Iterator[Probe]:
+        low = node["minimum"]
+        yield from self._accepted(rule, self._set(base, rule, low), f"{low} (the minimum)")
+        yield from self._rejected(rule, self._set(base, rule, low - 1), f"{low - 1} (one below the minimum)")
+        yield from self._numbers(rule, base, negative=True, beyond=lambda v: v < low, what="(below the minimum)")
+
+    def _maximum(self, rule: Rule, base: Any, node: Schema) -> Iterator[Probe]:
+        high = node["maximum"]
+        yield from self._accepted(rule, self._set(base, rule, high), f"{high} (the maximum)")
+        yield from self._rejected(rule, self._set(base, rule, high + 1), f"{high + 1} (one above the maximum)")
+        yield from self._numbers(rule, base, negative=False, beyond=lambda v: v > high, what="(above the maximum)")
 
     def _enum(self, rule: Rule, base: Any, node: Schema) -> Iterator[Probe]:
         allowed = list(node["enum"])
@@ -337,99 +392,3 @@ def _where(rule: Rule) -> str:
 
 def Contract_key(body: Any) -> str:
     return json.dumps(body, sort_keys=True, ensure_ascii=True)
-
-
-# ------------------------------------------------------------------ patterns
-
-_QUANTIFIER = re.compile(r"\{(\d+)(?:,(\d*))?\}")
-
-
-def _quantifiers(pattern: str) -> Iterator[tuple[int, int, int, int | None]]:
-    """(start, end, min, max) of each ``{m}`` / ``{m,n}`` quantifier outside a class."""
-    in_class = False
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == "[":
-            in_class = True
-        elif ch == "]":
-            in_class = False
-        elif ch == "{" and not in_class:
-            match = _QUANTIFIER.match(pattern, i)
-            if match:
-                low = int(match.group(1))
-                high = low if match.group(2) is None else (int(match.group(2)) if match.group(2) else None)
-                yield i, match.end(), low, high
-                i = match.end()
-                continue
-        i += 1
-
-
-def quantifier_variants(pattern: str) -> Iterator[tuple[str, str]]:
-    """For each bounded quantifier: strings at its bounds (valid) and one past them (invalid)."""
-    variants: list[tuple[str, re.Pattern[str]]] = []  # (label, the variant as a Python pattern)
-    for index, (start, end, low, high) in enumerate(_quantifiers(pattern)):
-        counts = [(low, "at the lower bound")]
-        if low > 0:
-            counts.append((low - 1, "one below the lower bound"))
-        if low > 1:
-            counts.append((0, "absent (a quantifier read as optional)"))
-        if high is not None:
-            counts += [(high, "at the upper bound"), (high + 1, "one above the upper bound")]
-        for count, label in counts:
-            try:
-                compiled = ecma.python_equivalent(f"{pattern[:start]}{{{count}}}{pattern[end:]}")
-            except Exception:
-                continue
-            variants.append((f"pattern quantifier #{index + 1} {pattern[start:end]} {label} ({count})", compiled))
-    if not variants:
-        return
-    # one Hypothesis run draws them all, its first example (each run costs ~3 ms, shrinking ~0.3 s)
-    texts = draw(
-        st.tuples(*(st.from_regex(compiled, fullmatch=True) for _, compiled in variants)), seed_value=0, index=0
-    )
-    for (label, _), text in zip(variants, texts, strict=True):
-        yield f"{label}: {text!r}", text
-
-
-def near_misses(value: str) -> Iterator[tuple[str, str]]:
-    """One-character near misses of a valid string, and the ECMA-versus-Python traps."""
-    if not value:
-        return
-    positions = sorted({0, len(value) // 2, len(value) - 1})
-    for pos in positions:
-        for replacement in ("x", "Z", "0", "-", ":", " "):
-            if value[pos] != replacement:
-                yield f"character {pos} changed to {replacement!r}", value[:pos] + replacement + value[pos + 1 :]
-    # one change in every tenth of the value, so literal parts (`detective` in an ARN) are hit
-    for pos in sorted(set(range(0, len(value), max(1, len(value) // 10))) - set(positions)):
-        replacement = "x" if value[pos] != "x" else "y"
-        yield f"character {pos} changed to {replacement!r}", value[:pos] + replacement + value[pos + 1 :]
-    letters = [i for i, ch in enumerate(value) if ch.isascii() and ch.isalpha()]
-    for pos in dict.fromkeys(letters[:1] + letters[-1:]):
-        yield f"only character {pos} in the other case", value[:pos] + value[pos].swapcase() + value[pos + 1 :]
-    yield "a character added at the end", value + value[-1]
-    yield "a character added at the start", value[0] + value
-    yield "the last character removed", value[:-1]
-    yield "the first character removed", value[1:]
-    for label, variant in (
-        ("upper case", value.upper()),
-        ("lower case", value.lower()),
-        ("case flipped", value.swapcase()),
-    ):
-        if variant != value:
-            yield label, variant
-    yield "a trailing newline ($ must not match before it)", value + "\n"
-    yield "the last character replaced by a newline (same length)", value[:-1] + "\n"
-    yield "a leading newline", "\n" + value
-    digit = next((i for i, ch in enumerate(value) if ch in ARABIC_INDIC), None)
-    if digit is not None:
-        yield "an Arabic-Indic digit (\\d is ASCII)", value[:digit] + ARABIC_INDIC[value[digit]] + value[digit + 1 :]
-        yield "full-width digits (\\d is ASCII)", "".join(FULL_WIDTH.get(ch, ch) for ch in value)
-        yield "all digits Arabic-Indic", "".join(ARABIC_INDIC.get(ch, ch) for ch in value)
-    letter = next((i for i, ch in enumerate(value) if ch.isascii() and (ch.isalnum() or ch == "_")), None)
-    if letter is not None:
-        yield "a non-ASCII letter (\\w is ASCII)", value[:letter] + "é" + value[letter + 1 :]

@@ -3,10 +3,11 @@
 Every optional member present, every array and map at its maximum count, every bounded
 string at its maximum length.  A value with no upper bound (an unbounded string, an array
 or map with no maximum) is kept small: the largest body is meant to be the documented
-limit, not an arbitrary one.  Strings are ASCII: four-byte characters would make the body
-four times larger still, but recorded runs keep every body, and YAML writes such a
-character in ten bytes; the common limits (8, 16 and 64 KiB) are passed either way.  The
-result is ``None`` when the contract's validator does not accept it.
+limit, not an arbitrary one.  Strings are filled with ``filler``: ASCII (:data:`FILLER`), or a
+character of four UTF-8 bytes (:data:`ASTRAL_FILLER`, one code point) where the string's pattern
+allows it, which makes the same documented maximum four times as many bytes (a limit on bytes
+that the documentation does not state, such as a framework's 100 KB, is passed by the first and
+met by the second).  The result is ``None`` when the contract's validator does not accept it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from harness.generation.values import single_class_alphabet
 Schema = Mapping[str, Any]
 
 FILLER = "a"
+ASTRAL_FILLER = "\U0001f600"  # four bytes in UTF-8, one code point: a length counts it once
 ABSENT: Any = object()  # no value of the minimal body at this place
 
 
@@ -28,10 +30,13 @@ class LargestBody:
     """Builds the largest valid body of one contract.  A value with no upper bound is the
     minimal body's value at the same place, else what ``simplest`` gives for its schema."""
 
-    def __init__(self, contract: Contract, minimal_body: Any, simplest: Callable[..., Any]) -> None:
+    def __init__(
+        self, contract: Contract, minimal_body: Any, simplest: Callable[..., Any], *, filler: str = FILLER
+    ) -> None:
         self.contract = contract
         self.minimal_body = minimal_body
         self.simplest = simplest
+        self.filler = filler
 
     def build(self) -> Any | None:
         body = self.value(self.contract.request_schema(), self.minimal_body)
@@ -82,11 +87,11 @@ class LargestBody:
             return None
         pattern = schema.get("pattern")
         if pattern is None:
-            return FILLER * high
+            return self.filler * high
         alphabet = single_class_alphabet(pattern)
         if alphabet is None:
             return None
-        filler = FILLER if FILLER in alphabet else alphabet[0]
+        filler = next((ch for ch in (self.filler, FILLER) if ch in alphabet), alphabet[0])
         text = filler * high
         return text if ecma.matches(pattern, text) else None
 

@@ -1,8 +1,17 @@
-"""Cases about the wire rather than the schema: malformed bodies, media types, signatures.
+"""Cases about the wire rather than the schema: malformed bodies, parsers' limits, media types,
+signatures.
 
 Each keeps a valid operation input for what its case is not about (the path, query and
 headers of an operation that binds members there); the body cases are for operations whose
 body is JSON.
+
+Parsers have limits of their own that no documentation states: Python's ``json`` gives up near
+1,000 levels of nesting (a ``RecursionError``, not a ``ValueError``), .NET's at 64, others
+elsewhere or never; buffers, counters and hash tables are sized for what the author thought
+large.  :func:`parser_limit_cases` sends bodies past them, each within
+:data:`~harness.generation.far.BODY_BOUND`: 10,000 and 100,000 levels of arrays and of objects,
+one very long string, a member given twice, and more members than 16 bits count.  SPEC 3 and
+4.1: such a body is malformed or invalid, so 400, never 5xx.
 """
 
 from __future__ import annotations
@@ -12,6 +21,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from harness.case import Auth, Case, Intent
+from harness.generation.far import BODY_BOUND
 
 MALFORMED_BODIES: tuple[tuple[str, bytes], ...] = (
     ("an empty body", b""),
@@ -28,6 +38,68 @@ MALFORMED_BODIES: tuple[tuple[str, bytes], ...] = (
     ("an array nested 200 levels deep (a recursive parser's stack)", b"[" * 200 + b"]" * 200),
     ("an object nested 200 levels deep", b'{"a":' * 200 + b"1" + b"}" * 200),
 )
+
+NESTING_LEVELS = (10_000, 100_000)
+LONG_STRING_CHARS = 2**18 + 1  # past 256 KiB: a common buffer and message size
+MANY_MEMBERS = 2**16 + 1  # past what a 16-bit count holds
+
+
+def nested_arrays(levels: int) -> bytes:
+    return b"[" * levels + b"]" * levels
+
+
+def nested_objects(levels: int) -> bytes:
+    return b'{"":' * levels + b"0" + b"}" * levels
+
+
+def many_members(count: int) -> bytes:
+    """An object of ``count`` members named ``"0"``, ``"1"``, ...: none an operation's."""
+    return b"{" + b",".join(b'"%d":0' % index for index in range(count)) + b"}"
+
+
+def parser_limit_bodies(valid_body: dict[str, Any], required: list[str]) -> Iterator[tuple[str, bytes]]:
+    """(label, body) of each body past a parser's limits.  The objects among them lack the body's
+    ``required`` members, so they are invalid whatever a parser makes of them: with none
+    required, only the arrays and the string are sent."""
+    for levels in NESTING_LEVELS:
+        yield f"arrays nested {levels:,} levels deep", nested_arrays(levels)
+    yield f"one JSON string of {LONG_STRING_CHARS:,} characters", b'"' + b"a" * LONG_STRING_CHARS + b'"'
+    if not required:
+        return
+    for levels in NESTING_LEVELS:
+        yield f"objects nested {levels:,} levels deep", nested_objects(levels)
+    members = b",".join(
+        json.dumps(name).encode() + b":" + json.dumps(value, ensure_ascii=False).encode()
+        for name, value in valid_body.items()
+        if name != required[0]
+    )
+    twice = json.dumps(required[0]).encode() + b":null"
+    yield (
+        f"the required member {required[0]!r} given twice, null both times (RFC 8259: names should be unique)",
+        b"{" + twice + b"," + twice + (b"," + members if members else b"") + b"}",
+    )
+    yield f"an object of {MANY_MEMBERS:,} members, none of them the operation's", many_members(MANY_MEMBERS)
+
+
+def parser_limit_cases(
+    operation: str, valid_input: Any, valid_body: dict[str, Any], required: list[str], media_type: str
+) -> Iterator[Case]:
+    """:func:`parser_limit_bodies` as cases (``valid_input`` gives the path, query and headers),
+    each declared as the protocol's JSON."""
+    for label, body in parser_limit_bodies(valid_body, required):
+        assert len(body) <= BODY_BOUND, label
+        yield Case(
+            operation=operation,
+            intent=Intent.MALFORMED,
+            origin="wire",
+            description=f"{label} ({len(body):,} bytes), past a parser's limits: 400 "
+            "(ValidationException or SerializationException), never 5xx",
+            input=valid_input,
+            body=body,
+            content_type=media_type,
+            expected_statuses=(400,),
+        )
+
 
 OTHER_MEDIA_TYPES: tuple[str | None, ...] = (None, "text/plain", "application/x-www-form-urlencoded")
 # the protocol's JSON media type as HTTP clients also write it: a parameter is not another

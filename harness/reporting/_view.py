@@ -160,3 +160,30 @@ def duration(seconds: float | None) -> str:
         return f"{minutes} min {rest:02d} s"
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes:02d} min"
+
+
+def replay_facts(document: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """What a replay's results document says of the recording it judged again (label, text):
+    nothing for a live run."""
+    replay = document.get("replay")
+    if not isinstance(replay, Mapping):
+        return []
+    facts = [
+        (
+            "Replay of",
+            f"{replay.get('cassettes', '')} (recorded {replay.get('recorded', '')} by "
+            f"{replay.get('recorded_by', '')}): {plural(int(replay.get('judged', 0)), 'recorded answer')} judged again",
+        )
+    ]
+    changed = replay.get("contracts_changed") or []
+    if changed:
+        facts.append(("Contracts changed since", ", ".join(str(op) for op in changed)))
+    untried = replay.get("rules_not_exercised") or {}
+    if untried:
+        text = "; ".join(f"{op}: {', '.join(str(r) for r in rules)}" for op, rules in untried.items())
+        facts.append(("Rules no recorded case exercised", text))
+    unrouted = replay.get("unrouted") or []
+    if unrouted:
+        text = ", ".join(f"{u.get('method')} {u.get('path')} ({u.get('interactions')})" for u in unrouted)
+        facts.append(("Recorded exchanges of no operation", text))
+    return facts

@@ -17,6 +17,7 @@ from harness.reporting._view import (
     operation_verdict,
     operations_failing_first,
     plural,
+    replay_facts,
 )
 
 #: Failure groups printed per operation; the HTML report has the rest.
@@ -70,6 +71,7 @@ def render_console(document: Mapping[str, Any], *, color: bool) -> str:
     left_out = document.get("checks_left_out")
     if left_out:
         lines.append(paint("dim", f"checks left out: {_safe(', '.join(str(name) for name in left_out))}"))
+    lines += [paint("dim", f"{label.lower()}: {_safe(text)}") for label, text in replay_facts(document)]
     for op in operations_failing_first(document):
         lines.append("")
         lines += _operation(op, paint)

@@ -34,6 +34,7 @@ from harness.reporting._view import (
     operation_verdict,
     operations_failing_first,
     plural,
+    replay_facts,
     shown_curl,
     shown_headers,
 )
@@ -236,6 +237,7 @@ def _meta(document: Mapping[str, Any]) -> list[tuple[str, str]]:
     left_out = document.get("checks_left_out")
     if left_out:
         meta.append(("Checks left out", ", ".join(str(name) for name in left_out)))
+    meta += replay_facts(document)
     merged = document.get("merged_from")
     if merged:
         meta.append(("Merged from", plural(len(merged), "results file")))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from harness.checks import Judgement
+from harness.checks import Judgement, declared_as_json
 from harness.schemathesis._reading import Reading
 
 
@@ -15,12 +15,6 @@ class Verdict:
 
     judgement: Judgement
     reading: Reading
-
-
-#: SPEC 4.3's media types of a JSON body (parameters aside).  ``harness.checks.json_media_type``
-#: accepts ``application/json`` and ``+json`` only, as a warning: a place in ``harness.checks``
-#: for this list would serve both.
-SPEC_JSON_MEDIA_TYPES = frozenset({"application/json", "application/x-amz-json-1.0", "application/x-amz-json-1.1"})
 
 
 @dataclass(frozen=True)
@@ -48,8 +42,7 @@ def _of_the_body(failure: AssertionError, verdict: Verdict) -> bool:
 
 
 def _media_type_spec_allows(failure: AssertionError, verdict: Verdict) -> bool:
-    media = (verdict.judgement.header("content-type") or "").split(";")[0].strip().lower()
-    return media in SPEC_JSON_MEDIA_TYPES
+    return declared_as_json(verdict.judgement.header("content-type"))
 
 
 def _request_read(failure: AssertionError, verdict: Verdict) -> bool:

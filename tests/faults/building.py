@@ -161,3 +161,31 @@ def is_operation(request: Request, operation: str | None = None) -> bool:
     """Whether ``request`` is a call of ``operation`` (of any operation when ``None``)."""
     found = operation_at(request.path)
     return found is not None and (operation is None or found == operation)
+
+
+def suffixed(suffix: str) -> Callable[[Answer], Answer]:
+    return lambda answer: answer.with_header("x-amzn-errortype", f"{answer.error_name}{suffix}")
+
+
+def labelled(media_type: str | None) -> Callable[[Answer], Answer]:
+    """The answer's ``Content-Type`` set to ``media_type`` (``None``: left out)."""
+    return lambda answer: answer.with_header("content-type", media_type)
+
+
+def json_answers(request: Request, answer: Answer) -> bool:
+    return bool(answer.body.strip()) and not request.is_state_change
+
+
+def as_serialization_error(answer: Answer) -> Answer:
+    return restatused(400)(renamed("SerializationException")(answer))
+
+
+def closed(*pointers: str) -> Callable[[Contract], Contract]:
+    """A contract copy whose objects at ``pointers`` take no member they do not name."""
+
+    def change(contract: Contract) -> Contract:
+        for pointer in pointers:
+            contract = edited(contract, pointer, setting(additionalProperties=False))
+        return contract
+
+    return change

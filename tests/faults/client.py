@@ -33,6 +33,16 @@ class Client:
 
     def call(self, operation: str, document: Any, *, signed_ago: float = 0, service: str | None = None) -> int:
         """The status of one request of ``operation`` (``document``: JSON, or bytes as they are)."""
+        return int(self.answer(operation, document, signed_ago=signed_ago, service=service).status)
+
+    def declared(self, operation: str, document: Any) -> str:
+        """The ``Content-Type`` of the answer to one request of ``operation`` ("(none)" when it has none)."""
+        return str(self.answer(operation, document).headers.get("content-type", "(none)"))
+
+    def answer(
+        self, operation: str, document: Any, *, signed_ago: float = 0, service: str | None = None
+    ) -> urllib3.BaseHTTPResponse:
+        """The answer to one signed request of ``operation``."""
         contract = self.contracts[operation]
         body = document if isinstance(document, bytes) else json.dumps(document).encode()
         url = self.url + contract.path
@@ -46,7 +56,7 @@ class Client:
             body=body,
             at=at,
         )
-        return self.http.request(contract.method, url, body=body, headers=headers).status
+        return self.http.request(contract.method, url, body=body, headers=headers)
 
     def state(self, state: str, params: Mapping[str, str] | None = None, *, action: str = "setup") -> int:
         payload = {"action": action, "state": state, "params": dict(params or {})}
@@ -58,9 +68,9 @@ class Client:
 
 @dataclass(frozen=True)
 class Witness:
-    """``send`` returns the status of the request that shows the bug: ``correct`` from the
-    reference mock, ``faulty`` from the variant."""
+    """``send`` returns what the request that shows the bug gets (its status, or the header the
+    bug is in): ``correct`` from the reference mock, ``faulty`` from the variant."""
 
-    correct: int
-    faulty: int
-    send: Callable[[Client], int]
+    correct: int | str
+    faulty: int | str
+    send: Callable[[Client], int | str]

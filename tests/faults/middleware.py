@@ -49,10 +49,11 @@ class Request:
         return next((v for k, v in self.headers if k == name), None)
 
     def json(self) -> Any:
-        """The body as JSON; ``None`` when it is not JSON."""
+        """The body as JSON; ``None`` when it is not JSON, or more than Python's ``json`` reads
+        (nested deeper than its recursion limit)."""
         try:
             return json.loads(self.body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             return None
 
     @property
@@ -78,7 +79,7 @@ class Answer:
     def json(self) -> Any:
         try:
             return json.loads(self.body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             return None
 
     @property

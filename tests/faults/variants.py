@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from faults import bugs
 from faults.building import (
@@ -23,13 +21,17 @@ from faults.building import (
     START_MONITORING,
     Builder,
     any_error,
+    as_serialization_error,
     body_changed,
     business_errors,
     clocked,
+    closed,
     emptied,
     errors_named,
     handler,
     html_page,
+    json_answers,
+    labelled,
     message_member_renamed,
     named_in_body,
     on_answers,
@@ -39,23 +41,54 @@ from faults.building import (
     schema,
     semantics,
     success_of,
+    suffixed,
     with_contract,
     wrapped,
 )
-from faults.client import Client, Witness
-from faults.middleware import Answer, CutShort
+from faults.client import Witness
+from faults.leaks import state_leaks_into
+from faults.limits import (
+    crashing_on_bodies_past,
+    crashing_on_duplicate_members,
+    crashing_on_infinite_numbers,
+    crashing_on_integers_past_int64,
+    crashing_on_members_past,
+    crashing_on_nesting_deeper_than,
+    crashing_on_numbers_python_cannot_convert,
+    crashing_on_strings_longer_than,
+    crashing_on_tags_past,
+)
+from faults.middleware import CutShort
 from faults.schemas import (
-    edited,
     length_keywords,
     pattern_keyword,
     python_digits_fixed,
     python_for,
     python_search,
-    setting,
     utf16_units,
 )
+from faults.witnesses import (
+    ASTRAL_TAGS,
+    ESCAPED_ASTRAL,
+    GRAPH,
+    LARGEST_TAGS,
+    TARGET,
+    conflicting_tags,
+    declared,
+    denied_elsewhere,
+    enrolled_elsewhere,
+    member,
+    member_limit_then_scope,
+    member_with,
+    other_member_torn_down,
+    quota_then_member,
+    retried_at_quota,
+    retried_reserialised,
+    sends,
+    tokenless_at_quota,
+    utf8,
+)
 from harness.aws import AUTH_ERROR_NAMES
-from harness.contract import Contract
 
 
 @dataclass(frozen=True)
@@ -111,100 +144,6 @@ def _refused(rule: str) -> tuple[Finding, ...]:
     return (Finding("valid_accepted", rule),)
 
 
-# what the witnesses send
-TARGET = {
-    "region": "us-east-1",
-    "targetIdentifier": {"targetId": {"accountId": "123456789012"}, "targetType": "ACCOUNT"},
-}
-GRAPH = "arn:aws:detective:us-east-1:111122223333:graph:027c7c4610ea4aacaf0b883093cab899"
-MEMBER = "444455556666"
-TOKEN_VALUE = "5f0e4c2a-9b1d-4e8f-a3c7-1d2e3f4a5b6c"
-
-
-def member(graph: str = GRAPH, account: Any = MEMBER) -> dict[str, Any]:
-    return {"GraphArn": graph, "AccountId": account}
-
-
-def sends(operation: str, document: Any, **options: Any) -> Callable[[Client], int]:
-    return lambda client: client.call(operation, document, **options)
-
-
-def enrolled_elsewhere(client: Client) -> int:
-    """A graph that exists, with another member: the account asked for is not in it."""
-    client.state("graph has member", {"GraphArn": GRAPH, "AccountId": "111111111111", "Status": "ENABLED"})
-    return client.call(START_MONITORING, member())
-
-
-def retried_at_quota(client: Client) -> int:
-    """A scope made with a token, the quota reached, the same request retried."""
-    document = {"targets": [TARGET], "clientToken": TOKEN_VALUE}
-    client.call(CREATE_SCOPE, document)
-    client.state("scope quota reached")
-    return client.call(CREATE_SCOPE, document)
-
-
-def conflicting_tags(client: Client) -> int:
-    """The same token and targets, then other tags: another body."""
-    client.call(CREATE_SCOPE, {"targets": [TARGET], "clientToken": TOKEN_VALUE})
-    return client.call(CREATE_SCOPE, {"targets": [TARGET], "clientToken": TOKEN_VALUE, "tags": {"team": "net"}})
-
-
-def tokenless_at_quota(client: Client) -> int:
-    client.state("scope quota reached")
-    return client.call(CREATE_SCOPE, {"targets": [TARGET]})
-
-
-def denied_elsewhere(client: Client) -> int:
-    """`access denied` set for CreateScope; StartMonitoringMember is not concerned."""
-    client.state("access denied", {"operation": CREATE_SCOPE})
-    return client.call(START_MONITORING, member())
-
-
-def other_member_torn_down(client: Client) -> int:
-    """Two members set up, the other one torn down: this one is still there."""
-    client.state("graph has member", {"GraphArn": GRAPH, "AccountId": MEMBER, "Status": "ACCEPTED_BUT_DISABLED"})
-    other = {"GraphArn": GRAPH, "AccountId": "111111111111", "Status": "INVITED"}
-    client.state("graph has member", other)
-    client.state("graph has member", other, action="teardown")
-    return client.call(START_MONITORING, member())
-
-
-def retried_reserialised(client: Client) -> int:
-    """The same document again, its members in another order (another byte string)."""
-    client.call(CREATE_SCOPE, {"targets": [TARGET], "clientToken": TOKEN_VALUE})
-    return client.call(CREATE_SCOPE, {"clientToken": TOKEN_VALUE, "targets": [TARGET]})
-
-
-ESCAPED_ASTRAL = (
-    b'{"targets":[{"region":"us-east-1","targetIdentifier":{"targetId":{"accountId":"123456789012"},'
-    b'"targetType":"ACCOUNT"}}],"tags":{"mood":"\\ud83d\\ude00"}}'
-)
-LARGEST_TAGS = {f"{i:03d}{'k' * 125}": "v" * 256 for i in range(200)}
-
-
-def suffixed(suffix: str) -> Callable[[Answer], Answer]:
-    return lambda answer: answer.with_header("x-amzn-errortype", f"{answer.error_name}{suffix}")
-
-
-def labelled(media_type: str) -> Callable[[Answer], Answer]:
-    return lambda answer: answer.with_header("content-type", media_type)
-
-
-def as_serialization_error(answer: Answer) -> Answer:
-    return restatused(400)(renamed("SerializationException")(answer))
-
-
-def closed(*pointers: str) -> Callable[[Contract], Contract]:
-    """A contract copy whose objects at ``pointers`` take no member they do not name."""
-
-    def change(contract: Contract) -> Contract:
-        for pointer in pointers:
-            contract = edited(contract, pointer, setting(additionalProperties=False))
-        return contract
-
-    return change
-
-
 OFF_BY_ONE = "off-by-one limit"
 PATTERN = "pattern written wrong"
 REGEX_DIALECT = "regex dialect (Python re, not ECMA-262)"
@@ -217,6 +156,9 @@ SUCCESS_BODY = "success body off contract"
 ERROR_SHAPE = "error shape off contract"
 ERROR_NAME = "error named wrong"
 STATE = "provider state outcome"
+FAR_PAST = "far past a documented limit"
+PARSER = "a parser's own limit"
+SIZE = "a size limit the documentation does not state"
 IDEMPOTENCY = "idempotency"
 BROKEN = "broken transport"
 CONTROL = "control (SPEC allows it)"
@@ -338,6 +280,9 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("body-limit-64k", WIRE, "bodies over 64 KiB get 413 (a WAF's inspection limit)",
             bugs.body_limit(64 * 1024), CREATE_SCOPE, (Finding("status_documented"),),
             witness=Witness(200, 413, sends(CREATE_SCOPE, {"targets": [TARGET], "tags": LARGEST_TAGS}))),
+    Variant("body-limit-100k", WIRE, "bodies over 100 KB get 413 (a JSON body parser's default limit): 200 tags of "
+            "4-byte characters do not fit", bugs.body_limit(100 * 1000), CREATE_SCOPE, (Finding("status_documented"),),
+            witness=Witness(200, 413, sends(CREATE_SCOPE, utf8({"targets": [TARGET], "tags": ASTRAL_TAGS})))),
     Variant("body-limit-8k", WIRE, "bodies over 8 KiB get 413 (100 targets do not fit)",
             bugs.body_limit(8 * 1024), CREATE_SCOPE, (Finding("status_documented"),)),
     Variant("media-type-compared-exactly", WIRE, "Content-Type compared as a string: a charset parameter gets 415",
@@ -345,6 +290,47 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("validation-422", WIRE, "validation errors answered 422, a framework default",
             on_answers(errors_named("ValidationException"), restatused(422)), START_MONITORING,
             (Finding("status_documented"),)),
+    # ------------------------------------------------------------ far past a documented limit
+    Variant("tags-far-past-limit-crash", FAR_PAST, "200 tags accepted, 201 refused, but more than 1,000 overflow "
+            "the tag index: 500", wrapped(before=crashing_on_tags_past(1000)), CREATE_SCOPE,
+            _invalid("tags.entries"),
+            witness=Witness(400, 500, sends(CREATE_SCOPE, {"targets": [TARGET],
+                                                           "tags": {f"k{i}": "" for i in range(2000)}}))),
+    Variant("long-strings-crash", FAR_PAST, "a string of more than 1,024 characters overflows a fixed buffer "
+            "before its length is checked: 500", wrapped(before=crashing_on_strings_longer_than(1024)), CREATE_SCOPE,
+            (Finding("invalid_rejected"),),
+            witness=Witness(400, 500, sends(CREATE_SCOPE, {"targets": [TARGET], "tags": {"team": "v" * 2560}}))),
+    # ------------------------------------------------------------ a parser's own limits
+    Variant("nesting-past-1000-crash", PARSER, "JSON nested deeper than 1,000 levels (Python's json): a "
+            "RecursionError escapes as 500", wrapped(before=crashing_on_nesting_deeper_than(1000)),
+            START_MONITORING, (Finding("invalid_rejected"),),
+            witness=Witness(400, 500, sends(START_MONITORING, b"[" * 10_000 + b"]" * 10_000))),
+    Variant("nesting-past-50000-crash", PARSER, "a parser with a deep stack: 50,000 levels are fine, 100,000 "
+            "crash (500)", wrapped(before=crashing_on_nesting_deeper_than(50_000)), CREATE_SCOPE,
+            (Finding("invalid_rejected"),),
+            witness=Witness(400, 500, sends(CREATE_SCOPE, b'{"":' * 100_000 + b"0" + b"}" * 100_000))),
+    Variant("5000-digits-crash", PARSER, "a number of more than 4,300 digits: Python's ValueError, not a "
+            "JSONDecodeError, escapes as 500", wrapped(before=crashing_on_numbers_python_cannot_convert),
+            START_MONITORING, _invalid("AccountId.type"),
+            witness=Witness(400, 500, sends(START_MONITORING, member_with(b"9" * 5000)))),
+    Variant("int64-overflow-crash", PARSER, "every integer read into 64 bits before the schema: 2^63 crashes (500)",
+            wrapped(before=crashing_on_integers_past_int64), CREATE_SCOPE, (Finding("invalid_rejected"),),
+            witness=Witness(400, 500, sends(CREATE_SCOPE, {"targets": [{**TARGET, "region": 2**63}]}))),
+    Variant("infinity-crash", PARSER, "1e309 read as infinity, which the error serializer refuses: 500",
+            wrapped(before=crashing_on_infinite_numbers), START_MONITORING, _invalid("AccountId.type"),
+            witness=Witness(400, 500, sends(START_MONITORING, member_with(b"1e309")))),
+    Variant("duplicate-members-crash", PARSER, "a member given twice: a strict parser's exception escapes as 500",
+            wrapped(before=crashing_on_duplicate_members), START_MONITORING, (Finding("invalid_rejected"),),
+            witness=Witness(400, 500, sends(START_MONITORING, member_with(b"null", twice=True)))),
+    Variant("many-members-crash", PARSER, "objects of more than 50,000 members exhaust a member table: 500",
+            wrapped(before=crashing_on_members_past(50_000)), CREATE_SCOPE, (Finding("invalid_rejected"),),
+            witness=Witness(400, 500, sends(CREATE_SCOPE, b"{" + b",".join(b'"%d":0' % i for i in range(65_537))
+                                            + b"}"))),
+    # ------------------------------------------------------------ size limits the documentation does not state
+    Variant("body-quota-256k-crash", SIZE, "the service's 256 KiB quota on a request raises instead of refusing: "
+            "500", wrapped(before=crashing_on_bodies_past(256 * 1024)), CREATE_SCOPE,
+            (Finding("valid_accepted"), Finding("invalid_rejected")),
+            witness=Witness(200, 500, sends(CREATE_SCOPE, utf8({"targets": [TARGET], "tags": ASTRAL_TAGS})))),
     # ------------------------------------------------------------ authentication
     Variant("unsigned-accepted", AUTH, "requests without a signature are accepted",
             bugs.unsigned_accepted, START_MONITORING, (Finding("unauthenticated_rejected"),)),
@@ -401,6 +387,17 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("html-500", ERROR_SHAPE, "a 500 has an HTML body",
             on_answers(errors_named("InternalServerException"), html_page), CREATE_SCOPE,
             (Finding("body_matches_contract"),)),
+    Variant("errors-as-text-plain", ERROR_SHAPE, "JSON error bodies declared text/plain",
+            on_answers(any_error, labelled("text/plain")), START_MONITORING, (Finding("json_media_type"),),
+            witness=Witness("application/json", "text/plain", declared(START_MONITORING, member()))),
+    Variant("errors-without-content-type", ERROR_SHAPE, "JSON error bodies with no Content-Type at all",
+            on_answers(any_error, labelled(None)), CREATE_SCOPE, (Finding("json_media_type"),),
+            witness=Witness("application/json", "(none)", declared(CREATE_SCOPE, {"targets": []}))),
+    Variant("scope-as-text-plain", SUCCESS_BODY, "CreateScope's JSON 200 body declared text/plain; charset=utf-8",
+            on_answers(success_of(CREATE_SCOPE), labelled("text/plain; charset=utf-8")), CREATE_SCOPE,
+            (Finding("json_media_type"),),
+            witness=Witness("application/json", "text/plain; charset=utf-8",
+                            declared(CREATE_SCOPE, {"targets": [TARGET]}))),
     Variant("empty-5xx", ERROR_SHAPE, "a 500 has an empty body (its name is lost to botocore)",
             on_answers(errors_named("InternalServerException"), emptied), START_MONITORING,
             (Finding("error_named"),)),
@@ -445,6 +442,14 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("access-denied-everywhere", STATE, "`access denied` for one operation denies every operation",
             bugs.access_denied_everywhere, None, (Finding("stateless_status"),),
             witness=Witness(404, 403, denied_elsewhere)),
+    Variant("scope-quota-everywhere", STATE, "`scope quota reached` is one flag for the service: StartMonitoringMember "
+            "gets 402 too", state_leaks_into("scope quota reached", START_MONITORING, status=402,
+                                             error="ServiceQuotaExceededException"), None,
+            (Finding("stateless_status"),), witness=Witness(404, 402, quota_then_member)),
+    Variant("member-limit-everywhere", STATE, "`graph member limit reached` is one quota flag: CreateScope gets 402",
+            state_leaks_into("graph member limit reached", CREATE_SCOPE, status=402,
+                             error="ServiceQuotaExceededException"), None,
+            (Finding("stateless_status"),), witness=Witness(200, 402, member_limit_then_scope)),
     Variant("teardown-undoes-all-of-its-state", STATE, "a teardown undoes every setup of its state, not only its own",
             wrapped(before=bugs.teardowns_without_params), START_MONITORING, (Finding("scenario_outcome"),),
             witness=Witness(200, 404, other_member_torn_down)),
@@ -496,8 +501,10 @@ VARIANTS: tuple[Variant, ...] = (
             wrapped(before=bugs.refusing_null_members), CREATE_SCOPE),
     Variant("enabled-member-409", CONTROL, "enabling an ENABLED member again gets 409",
             handler(START_MONITORING, bugs.EnabledMembersConflict), START_MONITORING),
-    Variant("errors-as-text-plain", CONTROL, "JSON error bodies labelled text/plain (a warning only)",
-            on_answers(any_error, labelled("text/plain")), START_MONITORING, warning="json_media_type"),
+    Variant("json-charset", CONTROL, "every JSON body declared application/json; charset=UTF-8",
+            on_answers(json_answers, labelled("application/json; charset=UTF-8")), CREATE_SCOPE),
+    Variant("errors-as-amz-json", CONTROL, "JSON error bodies declared application/x-amz-json-1.1",
+            on_answers(any_error, labelled("application/x-amz-json-1.1")), START_MONITORING),
 )  # fmt: skip
 
 CAUGHT = tuple(v for v in VARIANTS if v.caught_by)

@@ -7,18 +7,72 @@ from __future__ import annotations
 
 from typing import Any
 
+from harness.binding import Unsendable, bind
 from harness.case import Case, Intent
 from harness.checks import accepted_start
+from harness.engine.exchange import wire_parts
 from harness.engine.operation import OperationRun
 from harness.engine.phases.base import CasePhase
+from harness.generation.boundaries import Probe
+from harness.generation.far import HEAD_BOUND, with_literal
 from harness.generation.wire import (
     escaped_cases,
     malformed_cases,
     media_type_cases,
     null_member_cases,
+    parser_limit_cases,
     signature_cases,
 )
 from harness.result import CaseResult
+
+
+def _probe_case(op: OperationRun, probe: Probe) -> Case | None:
+    """The case of ``probe``; one whose number is JSON text (:class:`~harness.generation.far.Literal`)
+    sends its body with that text (``None`` when the number is not in the body)."""
+    operation_input = op.tokens.fresh(probe.body, aimed_at=probe.target)
+    body = None
+    if probe.literal is not None:
+        if not op.binding.sends_json:
+            return None
+        body = with_literal(Case.encode(op.json_body(operation_input)), probe.literal)
+        if body is None:
+            return None
+    case = Case(
+        operation=op.id,
+        intent=probe.intent,
+        origin=probe.origin,
+        description=probe.description,
+        input=operation_input,
+        body=body,
+        rule=probe.rule,
+        expected_statuses=(400,) if probe.intent is Intent.INVALID else (),
+    )
+    if probe.intent is Intent.INVALID and not op.binding.plan.simple and head_size(op, case) > HEAD_BOUND:
+        return None  # refused before any member is read, whatever the member (far.HEAD_BOUND)
+    return case
+
+
+def head_size(op: OperationRun, case: Case) -> int:
+    """Bytes of the request line and headers ``case`` is sent with, signing aside."""
+    operation_input, body = wire_parts(case)
+    try:
+        bound = bind(op.binding, operation_input, body=body, content_type=case.content_type)
+    except Unsendable:
+        return 0  # not sent at all (the engine leaves it out)
+    return len(bound.path) + sum(len(k) + len(v) + 4 for k, v in bound.headers.items())  # path: query included
+
+
+def _required_in_body(op: OperationRun, valid_input: Any, valid_body: dict[str, Any]) -> list[str]:
+    """The members of the JSON body that the input requires, by their names in the body."""
+    required = op.contract.request_schema().get("required", ())
+    if not isinstance(valid_input, dict):
+        return []
+    names = []
+    for member in required:
+        if member in valid_input and op.binding.in_body(member):
+            rest = op.json_body({k: v for k, v in valid_input.items() if k != member})
+            names += [name for name in valid_body if not isinstance(rest, dict) or name not in rest]
+    return list(dict.fromkeys(names))
 
 
 class Probes(CasePhase):
@@ -33,21 +87,14 @@ class Probes(CasePhase):
         probes = op.probes
         valid_input = op.minimal_body
         invalid_input: Any = next((p.body for p in probes if p.intent is Intent.INVALID), {})
-        cases = [
-            Case(
-                operation=contract.id,
-                intent=probe.intent,
-                origin=probe.origin,
-                description=probe.description,
-                input=fresh(probe.body, aimed_at=probe.target),
-                rule=probe.rule,
-                expected_statuses=(400,) if probe.intent is Intent.INVALID else (),
-            )
-            for probe in probes
-        ]
+        cases = [case for probe in probes if (case := _probe_case(op, probe)) is not None]
         media_type = binding.protocol.media_type
         if binding.sends_json:
             cases += malformed_cases(contract.id, valid_input, media_type)  # its body is the case
+            valid_body = op.json_body(valid_input)
+            if isinstance(valid_body, dict):
+                required = _required_in_body(op, valid_input, valid_body)
+                cases += parser_limit_cases(contract.id, valid_input, valid_body, required, media_type)
             schema = contract.request_schema()
             optional = [
                 name
