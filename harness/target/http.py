@@ -3,7 +3,9 @@
 urllib3 is used directly (it comes with botocore, and vcrpy can record and replay it):
 no retries, a connect and read timeout per request, and at most ``max_body`` bytes read
 of an answer, so a target that hangs, floods or cuts a body short is reported, not waited
-on or buffered without bound.
+on or buffered without bound.  The transport is safe to share between threads (urllib3's
+pools are), and keeps up to ``connections`` connections open to each target, so that as
+many requests can be in flight at once without a new connection, and a round trip, each.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from harness.result import Response, SentRequest
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_BODY = 1024 * 1024
+#: Connections kept open to one target: requests in flight at once without a new connection.
+DEFAULT_CONNECTIONS = 4
 
 
 class TransportFailure(Exception):
@@ -41,14 +45,20 @@ class Transport(Protocol):
 
 
 class HttpTransport:
-    """A real HTTP client for one target."""
+    """A real HTTP client for one target (and its provider-states URL); threads may share it."""
 
-    def __init__(self, *, timeout: float = DEFAULT_TIMEOUT, max_body: int = DEFAULT_MAX_BODY) -> None:
+    def __init__(
+        self,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_body: int = DEFAULT_MAX_BODY,
+        connections: int = DEFAULT_CONNECTIONS,
+    ) -> None:
         self.timeout = timeout
         self.max_body = max_body
         self._pool = urllib3.PoolManager(
             num_pools=4,
-            maxsize=4,
+            maxsize=connections,
             retries=False,
             timeout=urllib3.Timeout(connect=min(5.0, timeout), read=timeout),
         )
