@@ -2,12 +2,15 @@
 
 Requests sent from many threads at once each get their own answer; as many requests in flight
 together as the transport keeps connections need no new connection the next time; requests
-one after another reuse one connection.  (Timeouts, truncated and oversized answers, resets:
-``test_broken_targets.py``.)
+one after another reuse one connection, unless the target has closed it meanwhile.  An
+answer given before the whole body is sent (the mock's 413) is read; a ``gzip`` answer is
+decoded; a URL with no host is unreachable.  (Timeouts, truncated and oversized answers,
+resets, an unreachable target in a run: ``test_broken_targets.py``.)
 """
 
 from __future__ import annotations
 
+import gzip
 import socket
 import threading
 import time
@@ -16,9 +19,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from harness.aws import SigningKey, sign
+from harness.mock import create_app
+from harness.mock.server import serve_in_thread
 from harness.result import SentRequest
-from harness.target.http import HttpTransport
-from tests.bad_targets import bad_server
+from harness.target.http import HttpTransport, TransportFailure
+from tests.bad_targets import bad_server, read_request
 
 
 class Echo:
@@ -98,3 +104,62 @@ def test_requests_one_after_another_reuse_one_connection(echo: tuple[Echo, str])
     assert [post(transport, url, b"%d" % n) for n in range(20)] == [b"%d" % n for n in range(20)]
     transport.close()
     assert server.connections == 1
+
+
+def test_a_connection_the_target_closed_while_idle_is_not_used_again() -> None:
+    connections = 0
+
+    def one_answer_then_close(conn: socket.socket) -> None:
+        nonlocal connections
+        connections += 1
+        read_request(conn)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")  # keep-alive, as far as it says
+
+    with bad_server(one_answer_then_close) as url:
+        transport = HttpTransport()
+        assert post(transport, url, b"first") == b"ok"
+        time.sleep(0.1)  # the target's end of the connection arrives
+        assert post(transport, url, b"second") == b"ok"  # on a new connection, not a reset
+        transport.close()
+    assert connections == 2
+
+
+def test_an_answer_before_the_whole_body_is_sent_is_read() -> None:
+    credentials = ("AKIDTRANSPORT0000001", "transport-secret")
+    key = SigningKey(*credentials, region="us-east-1")
+    body = b'{"targets": [' + b" " * (2 * 1024 * 1024) + b"]}"  # over the mock's 1 MiB
+    with serve_in_thread(create_app(credentials=credentials)) as url:
+        headers = sign(
+            key=key,
+            service="networkflowmonitor",
+            method="POST",
+            url=f"{url}/scopes",
+            headers={"Content-Type": "application/json"},
+            body=body,
+        )
+        transport = HttpTransport()
+        response = transport.send(SentRequest("POST", f"{url}/scopes", headers, body))
+        transport.close()
+    assert response.status == 413
+
+
+def test_a_gzip_answer_is_decoded() -> None:
+    compressed = gzip.compress(b'{"message": "compressed"}')
+
+    def gzipped(conn: socket.socket) -> None:
+        read_request(conn)
+        head = b"HTTP/1.1 400 Bad Request\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n" % len(compressed)
+        conn.sendall(head + compressed)
+
+    with bad_server(gzipped) as url:
+        transport = HttpTransport()
+        response = transport.send(SentRequest("POST", f"{url}/x", {}, b"{}"))
+        transport.close()
+    assert (response.status, response.body) == (400, b'{"message": "compressed"}')
+
+
+def test_a_url_without_a_host_is_unreachable() -> None:
+    with pytest.raises(TransportFailure) as failure:
+        HttpTransport().send(SentRequest("POST", "http:///scopes", {}, b"{}"))
+    assert failure.value.kind == "unreachable"
+    assert "cannot connect to http:///scopes" in str(failure.value)
