@@ -26,6 +26,10 @@ For each round trip and each tool, in one run:
    URL/_harness/provider-states`` (its provider-state calls also cross the proxy), plus
    ``--concurrency N`` when ``harness run --help`` offers it.
 
+Before any of it, each tool runs once unmeasured (``--max-examples 1``, no proxy) in the same
+work directory, so that Hypothesis' caches there (its Unicode tables, about a second of CPU
+where there are none) are filled before the first measured run, whichever tool that is.
+
 It prints, per round trip and tool: requests, wall seconds (process start to exit),
 requests/s, CPU seconds of the tool, the mock and the proxy, the run's own duration as the
 tool reports it, and exit status; then, per round trip, the harness/Schemathesis ratio of
@@ -308,6 +312,21 @@ def main(argv: list[str] | None = None) -> int:
             workdir = args.keep.resolve()
         else:
             workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-remote-")))
+        # Unmeasured: one small run of each tool fills Hypothesis' caches in the work directory
+        # (its Unicode tables: a second of CPU in a directory that has none), which the first
+        # measured run would pay for alone.
+        warm_up = argparse.Namespace(**{**vars(args), "max_examples": 1})
+        for tool in args.tools:
+            print(f"... {tool}: warming up", file=sys.stderr, flush=True)
+            run_tool(
+                tool,
+                0.0,
+                credentials=credentials,
+                contract_files=contract_files,
+                args=warm_up,
+                concurrency=concurrency,
+                workdir=workdir,
+            )
         for rtt in args.rtts:
             for tool in args.tools:
                 print(f"... {tool} at {rtt:g} ms", file=sys.stderr, flush=True)
