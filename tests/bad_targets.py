@@ -10,7 +10,7 @@ from contextlib import contextmanager, suppress
 Behaviour = Callable[[socket.socket], None]
 
 
-def _read_request(conn: socket.socket) -> bytes:
+def read_request(conn: socket.socket) -> bytes:
     conn.settimeout(5)
     data = b""
     while b"\r\n\r\n" not in data:
@@ -32,14 +32,14 @@ def _read_request(conn: socket.socket) -> bytes:
 
 
 def html_page(conn: socket.socket) -> None:
-    _read_request(conn)
+    read_request(conn)
     body = b"<html><body><h1>It works!</h1></body></html>"
     conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
 
 
 def deeply_nested_error(conn: socket.socket) -> None:
     """A 400 whose JSON body nests 100,000 levels deep (past Python's ``json``)."""
-    _read_request(conn)
+    read_request(conn)
     body = b'{"message":' + b"[" * 100_000 + b"]" * 100_000 + b"}"
     conn.sendall(
         b"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nx-amzn-ErrorType: ValidationException\r\n"
@@ -48,17 +48,17 @@ def deeply_nested_error(conn: socket.socket) -> None:
 
 
 def reset(conn: socket.socket) -> None:
-    _read_request(conn)
+    read_request(conn)
     conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
 
 
 def short_body(conn: socket.socket) -> None:
-    _read_request(conn)
+    read_request(conn)
     conn.sendall(b'HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"mess')
 
 
 def huge_body(conn: socket.socket) -> None:
-    _read_request(conn)
+    read_request(conn)
     size = 50 * 1024 * 1024
     conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % size)
     chunk = b" " * 65536

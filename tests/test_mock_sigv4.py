@@ -1,9 +1,11 @@
-"""SigV4 verification (SPEC 4.5): the mock recomputes each signature with botocore.
+"""SigV4 verification (SPEC 4.5): the mock recomputes each signature of botocore's signing.
 
 A request with no signature, a malformed one, an unknown access key, a wrong signature, or
 an ``X-Amz-Date`` more than 15 minutes from the server's clock gets 403 with one of AWS's
 common authentication error names, whatever its body.  A correct signature within 15
-minutes is accepted, from any region.
+minutes is accepted, from any region.  The canonical request the mock signs is botocore's
+``SigV4Auth.canonical_request`` of the request received, whatever the path, query and
+headers.
 """
 
 from __future__ import annotations
@@ -14,6 +16,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from botocore.auth import SIGNED_HEADERS_BLACKLIST, SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from mock_server import (
     CREATE_SCOPE,
     CREDENTIALS,
@@ -31,6 +38,8 @@ from mock_server import (
 
 from harness.aws import SigningKey, sign
 from harness.mock import MockApp
+from harness.mock.errors import ErrorAnswer
+from harness.mock.sigv4 import canonical_request, parse_authorization
 
 NOW = datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC)
 VALID = json.dumps({"targets": [TARGET]}).encode()
@@ -81,6 +90,32 @@ def test_a_malformed_authorization_header_is_an_incomplete_signature(app: MockAp
     answer = send(app, {**signed(), "Authorization": authorization})
     assert (answer.status, answer.error) == (403, "IncompleteSignatureException")
     assert answer.json()["message"]
+
+
+_PART = st.text(st.sampled_from([*"aZ09-_.;="]), min_size=1, max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    credential=st.lists(_PART, min_size=4, max_size=6).map("/".join),
+    signed=_PART,
+    signature=_PART,
+    space=st.sampled_from(["", " ", "  ", "\t"]),
+)
+def test_the_parts_of_an_authorization_header_may_come_in_any_order(
+    credential: str, signed: str, signature: str, space: str
+) -> None:
+    parts = [f"Credential={credential}", f"SignedHeaders={signed}", f"Signature={signature}"]
+    usual = f"AWS4-HMAC-SHA256 {f',{space}'.join(parts)}{space}"
+    reordered = f"AWS4-HMAC-SHA256 {f',{space}'.join(reversed(parts))}"
+
+    def outcome(value: str) -> object:
+        try:
+            return parse_authorization(value)
+        except ErrorAnswer as error:
+            return error.name
+
+    assert outcome(usual) == outcome(reordered)
 
 
 def test_the_host_header_must_be_signed(app: MockApp) -> None:
@@ -201,3 +236,33 @@ def test_detective_requests_are_verified_alike(app: MockApp) -> None:
     unsigned = call(app, target.method, target.path, body=json.dumps(body).encode())
     assert (unsigned.status, unsigned.error) == (403, "MissingAuthenticationTokenException")
     assert call_signed(app, START_MONITORING, body, at=NOW).status == 404  # signed: on to the (empty) graphs
+
+
+# What can arrive: latin-1 text (the mock decodes bytes so), percent-escapes, dot segments,
+# repeated and blank separators, runs of white space in header values, repeated headers,
+# headers botocore never signs, and a claimed payload hash.
+_WIRE_TEXT = st.text(st.sampled_from([*"/.%~?#&=+ ;,aZ09-_", "\t", "\xa0", "\xe9", "\x85"]), max_size=24)
+_HEADER_NAMES = st.sampled_from(
+    ["content-type", "x-amz-date", "x-amz-target", "x-amz-content-sha256", "x-custom", *SIGNED_HEADERS_BLACKLIST[:4]]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    method=st.sampled_from(["POST", "GET", "put", "DELETE"]),
+    raw_path=st.one_of(st.just(""), _WIRE_TEXT.map(lambda text: "/" + text)),
+    query=_WIRE_TEXT,
+    headers=st.lists(st.tuples(_HEADER_NAMES, _WIRE_TEXT), max_size=6),
+    host=st.sampled_from(["127.0.0.1:8080", "localhost", " mock  host "]),
+    body=st.binary(max_size=20),
+)
+def test_the_canonical_request_is_botocores(
+    method: str, raw_path: str, query: str, headers: list[tuple[str, str]], host: str, body: bytes
+) -> None:
+    received = [("host", host), *headers]
+    url = f"http://mock{raw_path}?{query}" if query else f"http://mock{raw_path}"
+    request = AWSRequest(method=method, url=url, data=body)
+    for name, value in received:
+        request.headers[name] = value  # HTTPHeaders appends: a repeated header is kept
+    botocore = SigV4Auth(Credentials("AKID", "secret"), "networkflowmonitor", "us-east-1").canonical_request(request)
+    assert canonical_request(method=method, raw_path=raw_path, query=query, headers=received, body=body) == botocore

@@ -110,6 +110,15 @@ def test_a_null_array_item_is_kept_and_is_not_an_object(scope_validator: SchemaV
     assert rule_ids(scope_validator.violations({"targets": [None]})) == ["targetResource.type"]
 
 
+def test_a_caller_that_has_removed_the_nulls_has_the_instance_judged_as_it_is(
+    scope_validator: SchemaValidator,
+) -> None:
+    body = {"targets": [target()], "clientToken": None}
+    assert scope_validator.is_valid(without_null_members(body), nulls_removed=True)
+    # the caller's word is taken: a null left in is judged as a value (not a string)
+    assert not scope_validator.is_valid(body, nulls_removed=True)
+
+
 def test_without_null_members_copies_and_keeps_array_items() -> None:
     body = {"a": None, "b": {"c": None, "d": [None, {"e": None}]}}
     assert without_null_members(body) == {"b": {"d": [None, {}]}}

@@ -109,8 +109,10 @@ def parse_json(body: bytes) -> Any:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise _serialization(f"The body is not UTF-8: {exc.reason} at byte {exc.start}.") from None
+    if text.startswith("\ufeff"):  # what json.loads refuses, and JSONDecoder.decode does not check
+        raise _serialization("The body is not JSON: it starts with a byte order mark.")
     try:
-        document = json.loads(text, parse_constant=_reject_constant)
+        document = _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         raise _serialization(f"The body is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}.") from None
     except ValueError as exc:  # e.g. an integer of more digits than Python converts
@@ -124,6 +126,10 @@ def parse_json(body: bytes) -> Any:
 
 def _reject_constant(name: str) -> Any:
     raise _serialization(f"The body is not JSON: {name} is not a JSON value.")
+
+
+# One decoder for every body: json.loads with an option builds a new one per call.
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 
 
 def _serialization(message: str) -> ErrorAnswer:
@@ -156,9 +162,10 @@ def _has_lone_surrogate(text: str) -> bool:
 def validate(contract: Contract, handler: Handler, document: Any, *, raw: bytes) -> Any:
     """``document`` without its null members when valid; else a 400 ``ValidationException``."""
     validator = contract.request_validator
-    if validator.is_valid(document):
-        # Only a body with a null in it can have a null member to leave out.
-        return without_null_members(document) if b"null" in raw else document
+    # Only a body with a null in it can have a null member to leave out.
+    present = without_null_members(document) if b"null" in raw else document
+    if validator.is_valid(present, nulls_removed=True):
+        return present
     violations: list[Violation] = []
     if len(raw) <= DETAILED_BODY_BYTES:
         violations = validator.violations(document)

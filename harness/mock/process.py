@@ -2,7 +2,8 @@
 
 In the harness' own process the mock's event loop would compete with generation for the
 GIL (measured: a run of 2,000 cases took 65 s with the mock in a thread, 18 s with it in
-a process), and a separate process is what a real target is.
+a process), and a separate process is what a real target is.  The process is ``python -m
+harness.mock``, which imports the mock alone (see ``harness/mock/__main__.py``).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def mock_process(*, credentials: tuple[str, str]) -> Iterator[str]:
         "PYTHONUNBUFFERED": "1",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "harness", "mock", "--host", "127.0.0.1", "--port", "0"],
+        [sys.executable, "-m", "harness.mock", "--host", "127.0.0.1", "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
