@@ -203,7 +203,10 @@ class Contract:
         pointer = self.error_schema_pointers.get(error_name)
         if pointer is None:
             return None
-        return self._error_validators.setdefault(error_name, self._validator_at(pointer, []))
+        validator = self._error_validators.get(error_name)
+        if validator is None:  # built once per error name (an error answer asks for it each time)
+            validator = self._error_validators[error_name] = self._validator_at(pointer, [])
+        return validator
 
     @cached_property
     def _error_validators(self) -> dict[str, SchemaValidator]:

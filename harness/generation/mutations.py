@@ -15,14 +15,15 @@ from typing import Any
 from hypothesis import strategies as st
 
 from harness.contract import Contract
+from harness.generation.values import ANY_CHARACTER
 
 _JUNK = st.one_of(
     st.booleans(),
     st.integers(),
     st.floats(allow_nan=False, allow_infinity=False),
-    st.text(max_size=300),
-    st.lists(st.text(max_size=5), max_size=3),
-    st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=3),
+    st.text(ANY_CHARACTER, max_size=300),
+    st.lists(st.text(ANY_CHARACTER, max_size=5), max_size=3),
+    st.dictionaries(st.text(ANY_CHARACTER, max_size=5), st.text(ANY_CHARACTER, max_size=5), max_size=3),
 )
 
 
@@ -59,11 +60,11 @@ def mutated(draw: st.DrawFn, valid: st.SearchStrategy[Any]) -> Any:
         elif edit == "remove" and isinstance(parent, dict):
             del parent[key]
         elif edit == "stretch" and isinstance(current, str):
-            parent[key] = current + draw(st.text(min_size=1, max_size=300))
+            parent[key] = current + draw(st.text(ANY_CHARACTER, min_size=1, max_size=300))
         elif edit == "cut" and isinstance(current, str) and current:
             parent[key] = current[: draw(st.integers(0, len(current) - 1))]
         elif edit == "add" and isinstance(current, dict):
-            current[draw(st.text(max_size=10))] = draw(_JUNK)
+            current[draw(st.text(ANY_CHARACTER, max_size=10))] = draw(_JUNK)
         elif edit == "grow" and isinstance(current, list) and current:
             current.extend([current[0]] * draw(st.integers(1, 120)))
         elif edit == "grow" and isinstance(current, list):
