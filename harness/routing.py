@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 from harness.binding import OperationBinding
 from harness.errors import ContractError
@@ -177,6 +178,8 @@ def _walk(node: _Node, request: _Request, index: int, any_query: bool = False) -
         return _pick(node.here, request, any_query) if node.here is not None else None
     part = parts[index]
     child = node.literal.get(part)
+    if child is None and "%" in part:  # a literal segment percent-encoded (``%73copes``) is the same segment
+        child = node.literal.get(unquote(part))
     if child is not None:
         found = _walk(child, request, index + 1, any_query)
         if found is not None:
@@ -190,7 +193,7 @@ def _walk(node: _Node, request: _Request, index: int, any_query: bool = False) -
         if end <= index or (end == index + 1 and not part):
             continue
         if all(
-            (p == s.text) if s.kind is SegmentKind.LITERAL else bool(p)
+            (p == s.text or unquote(p) == s.text) if s.kind is SegmentKind.LITERAL else bool(p)
             for s, p in zip(suffix, parts[end:], strict=True)
         ):
             found = _pick(candidates, request, any_query)

@@ -140,8 +140,8 @@ def _match_fixed(segments: tuple[Segment, ...], parts: list[str]) -> dict[str, s
     labels: dict[str, str] = {}
     for segment, part in zip(segments, parts, strict=True):
         if segment.kind is SegmentKind.LITERAL:
-            if part != segment.text:
-                return None
+            if part != segment.text and ("%" not in part or unquote(part) != segment.text):
+                return None  # (a literal segment percent-encoded, ``%73copes``, is the same segment)
         elif not part:
             return None
         else:

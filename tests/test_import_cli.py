@@ -14,6 +14,7 @@ from harness.cli import build_parser, main
 from harness.cli.run import DEFAULTS, select
 from harness.config import configure_run
 from harness.contract import default_contracts_dir, load_contracts
+from harness.mock import create_app
 
 SCHEDULE = "scheduler:CreateSchedule"
 CREATE_SCOPE = "networkflowmonitor:CreateScope"
@@ -178,3 +179,26 @@ def test_list_says_what_the_success_of_an_imported_operation_is(capsys: pytest.C
     assert main(["list", "--operation", SCHEDULE, "--format", "json"]) == 0
     (operation,) = json.loads(capsys.readouterr().out)["operations"]
     assert (operation["success_status"], operation["success_body"]) == (200, "jsonOrEmpty")
+
+
+def test_a_run_against_the_mock_leaves_imported_contracts_out_saying_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``harness import`` into the folder of the curated contracts, then ``--target mock``: the
+    mock implements the curated operations, so the imported one is left out, with a note."""
+    folder = tmp_path / "contracts"
+    folder.mkdir()
+    for source in default_contracts_dir().glob("*.json"):
+        (folder / source.name).write_bytes(source.read_bytes())
+    assert main(["import", "sqs:CreateQueue", "--out", str(folder)]) == 0
+    results = tmp_path / "results.json"
+    code = main(["run", "--target", "mock", "--contracts", str(folder), "--max-examples", "2", "--quiet",
+                 "--json", str(results)])  # fmt: skip
+    assert code == 0
+    assert "1 imported contract left out (sqs:CreateQueue)" in capsys.readouterr().err
+    assert {op["id"] for op in json.loads(results.read_text())["operations"]} == {
+        "networkflowmonitor:CreateScope",
+        "detective:StartMonitoringMember",
+    }
+    app = create_app(contracts=load_contracts(folder), credentials=("AKIDMOCKIMPORTED0001", "secret"))
+    assert set(app.handlers) == {"networkflowmonitor:CreateScope", "detective:StartMonitoringMember"}

@@ -9,15 +9,17 @@ contract does not declare, instead of failing on the first request.
 from __future__ import annotations
 
 import dataclasses
+import json
 import socket
 from collections.abc import Mapping
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from mock_server import CREATE_SCOPE, CREDENTIALS, START_MONITORING, TARGET, call, call_signed, contract, new_app
 
 import harness.mock
-from harness.contract import Contract
+from harness.contract import Contract, contract_from_document
 from harness.errors import ContractError, UsageError
 from harness.mock import DEFAULT_HANDLERS, create_app
 from harness.mock.handler import Call, Handler
@@ -26,7 +28,12 @@ from harness.mock.server import running_mock
 
 
 def renamed(operation: str, new_id: str, path: str) -> Contract:
-    return dataclasses.replace(contract(operation), id=new_id, path=path)
+    """A copy of an operation's contract under another id and path (its document too)."""
+    document = json.loads(json.dumps(contract(operation).document))
+    document["x-harness"]["operation"] = new_id
+    ((_, item),) = document["paths"].items()
+    document["paths"] = {path: item}
+    return contract_from_document(document, file=Path(f"{new_id.replace(':', '-')}.json"))
 
 
 class Accepting(Handler):

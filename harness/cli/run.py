@@ -218,8 +218,11 @@ def select(contracts: dict[str, Contract], wanted: list[str]) -> list[Contract]:
 
 def run(args: argparse.Namespace) -> int:
     configure_run(args, defaults=DEFAULTS)  # [tool.harness] of pyproject.toml, under the command line
+    contracts = select(load_contracts(args.contracts, only=args.operation or ()), args.operation)
+    if args.target == "mock" and not args.operation:
+        contracts = _served_by_the_mock(contracts)
     plan = RunPlan(
-        contracts=select(load_contracts(args.contracts, only=args.operation or ()), args.operation),
+        contracts=contracts,
         operations=tuple(args.operation or ()) if args.replay is not None else (),
         target=args.target,
         replay=args.replay,
@@ -248,6 +251,19 @@ def run(args: argparse.Namespace) -> int:
         progress.close()
     _write_outputs(args, document)
     return EXIT_NONCONFORMANT if document["verdict"] == "nonconformant" else EXIT_CONFORMANT
+
+
+def _served_by_the_mock(contracts: list[Contract]) -> list[Contract]:
+    """The bundled mock implements the curated operations: imported contracts in the same
+    folder are left out of a run against it, unless named (``--operation``)."""
+    left_out = [c.id for c in contracts if c.imported is not None]
+    if left_out:
+        _note(
+            f"the bundled mock implements the curated operations only: {len(left_out)} imported contract"
+            f"{'s' if len(left_out) != 1 else ''} left out ({', '.join(left_out[:3])}"
+            f"{', ...' if len(left_out) > 3 else ''}); name one with --operation to run it against the mock anyway"
+        )
+    return [c for c in contracts if c.imported is None]
 
 
 def _note(text: str) -> None:

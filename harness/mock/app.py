@@ -29,6 +29,7 @@ from types import MappingProxyType
 from typing import Any
 
 from harness.aws import AUTH_ERROR_NAMES
+from harness.binding import OperationBinding
 from harness.contract import Contract, load_contracts
 from harness.errors import ContractError, UsageError
 from harness.mock import body
@@ -40,6 +41,7 @@ from harness.mock.reply import Reply
 from harness.mock.scopes import CreateScope
 from harness.mock.sigv4 import Verifier, credentials_from_environment
 from harness.mock.state import ProviderStates
+from harness.routing import Router
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -73,18 +75,22 @@ class MockApp:
     def __init__(
         self,
         *,
-        routes: Mapping[str, Mapping[str, Route]],
+        routes: Mapping[str, Route],
         verifier: Verifier,
         faults: Faults,
         max_body: int,
         body_timeout: float,
     ) -> None:
-        self._routes = routes
+        self._routes = routes  # by operation id
+        # which operation a request is for: its path template and method (harness.routing)
+        self._router = Router(
+            OperationBinding.from_document(r.contract.document, source=str(r.contract.file)) for r in routes.values()
+        )
         self._verifier = verifier
         self._faults = faults
         self._max_body = max_body
         self._body_timeout = body_timeout
-        self.handlers = {r.contract.id: r.handler for m in routes.values() for r in m.values()}
+        self.handlers = {operation: r.handler for operation, r in routes.items()}
         definitions = [*faults.definitions()]
         for handler in self.handlers.values():
             definitions.extend(handler.states())
@@ -112,19 +118,22 @@ class MockApp:
         path, method = scope["path"], scope["method"]
         if path == STATES_PATH:
             return await self._provider_states(method, receive)
-        routes = self._routes.get(path)
-        if routes is None:
-            known = ", ".join(f"{r.contract.method} {p}" for p, m in self._routes.items() for r in m.values())
-            error = ErrorAnswer(
-                "UnknownOperationException", f"No operation at {path[:200]!r}; the mock serves {known}."
-            )
-            return render_error(error, None)
-        route = routes.get(method)
-        if route is None:
-            allowed = ", ".join(sorted(routes))
-            error = ErrorAnswer("MethodNotAllowedException", f"{path} accepts {allowed}, not {method[:20]}.")
+        raw = scope.get("raw_path") or path.encode()
+        query = scope.get("query_string") or b""
+        found = self._router.match(method, (raw + b"?" + query if query else raw).decode("latin-1"))
+        if found is None:
+            allowed = self._router.allowed_methods(raw.decode("latin-1"))
+            if not allowed:
+                known = ", ".join(f"{r.contract.method} {r.contract.path}" for r in self._routes.values())
+                error = ErrorAnswer(
+                    "UnknownOperationException", f"No operation at {path[:200]!r}; the mock serves {known}."
+                )
+                return render_error(error, None)
+            names = ", ".join(sorted(allowed))
+            error = ErrorAnswer("MethodNotAllowedException", f"{path} accepts {names}, not {method[:20]}.")
             reply = render_error(error, None)
-            return replace(reply, headers=(*reply.headers, (b"allow", allowed.encode())))
+            return replace(reply, headers=(*reply.headers, (b"allow", names.encode())))
+        route = self._routes[found.operation]
         try:
             return await self._operation(route, scope, receive)
         except ErrorAnswer as error:
@@ -206,17 +215,18 @@ def create_app(
     ``credentials``: the ``(access key, secret key)`` requests must be signed with (default:
     ``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY``).  ``clock``: seconds since the epoch,
     against which ``X-Amz-Date`` is checked.  ``handlers``: handler factories by operation id,
-    over :data:`DEFAULT_HANDLERS`.  A contract with no handler is an error unless
-    ``ignore_unhandled``, which leaves that operation out.
+    over :data:`DEFAULT_HANDLERS`.  The mock implements the curated operations: an imported
+    contract (``harness import`` into the same folder) is left out; a curated one with no
+    handler is an error unless ``ignore_unhandled``, which leaves that operation out too.
     """
     contracts = load_contracts() if contracts is None else contracts
     factories = {**DEFAULT_HANDLERS, **(handlers or {})}
-    routes: dict[str, dict[str, Route]] = {}
+    routes: dict[str, Route] = {}
     served: dict[str, Contract] = {}
     for contract in contracts.values():
         factory = factories.get(contract.id)
         if factory is None:
-            if ignore_unhandled:
+            if ignore_unhandled or contract.imported is not None:
                 continue
             raise UsageError(
                 f"the mock has no handler for {contract.id} ({contract.file}); it implements "
@@ -231,7 +241,7 @@ def create_app(
                 pointer="/paths",
                 message=f"the mock answers {', '.join(undeclared)}, which no response declares (x-aws-errors)",
             )
-        routes.setdefault(contract.path, {})[contract.method] = Route(contract, handler)
+        routes[contract.id] = Route(contract, handler)
         served[contract.id] = contract
     access_key, secret_key = credentials if credentials is not None else credentials_from_environment()
     return MockApp(
