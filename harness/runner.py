@@ -26,8 +26,8 @@ from harness.errors import CassetteError, UsageError
 from harness.target.http import DEFAULT_MAX_BODY, DEFAULT_TIMEOUT, HttpTransport, Transport
 
 MOCK = "mock"
-#: Requests in flight at once unless told otherwise (bench/bench_remote.py: at 50 ms a run takes half
-#: the time it takes with 8, and on loopback against the mock no longer than with 8).
+#: Requests in flight at once unless told otherwise (bench/bench_remote.py, 50 ms away: a run of
+#: 1,032 requests in 10.4 s with 16, 13.6 s with 8; on loopback against the mock no slower).
 DEFAULT_CONCURRENCY = 16
 MAX_CONCURRENCY = 256
 
