@@ -43,6 +43,9 @@ from harness.reporting._view import (
 MAX_EXAMPLE_CHARS = 1_000_000
 #: Failure groups listed in "What is broken" at the top; each operation lists all of its own.
 MAX_BROKEN_LISTED = 25
+#: A report of at most this many operations shows each unfolded; a larger one folds them all to
+#: their heading (the operations table, "What is broken" and "Expand all" open them).
+UNFOLDED_UP_TO = 3
 
 _CSS = "report.css"
 _JS = "report.js"
@@ -160,7 +163,8 @@ def _example_size(example: Mapping[str, Any]) -> int:
 def _context(document: Mapping[str, Any]) -> dict[str, Any]:
     ordered = operations_failing_first(document)
     detailed = _detailed_examples(ordered)
-    operations = [_operation(op, number, detailed) for number, op in enumerate(ordered)]
+    unfolded = len(ordered) <= UNFOLDED_UP_TO
+    operations = [_operation(op, number, detailed, unfolded=unfolded) for number, op in enumerate(ordered)]
     every_example = sum(len(g["examples"]) for op in operations for g in (*op["groups"], *op["warnings"]))
     return {
         "verdict": document["verdict"],
@@ -242,7 +246,9 @@ def _meta(document: Mapping[str, Any]) -> list[tuple[str, str]]:
     return meta
 
 
-def _operation(op: Mapping[str, Any], number: int, detailed: set[tuple[int, str, int, int]]) -> dict[str, Any]:
+def _operation(
+    op: Mapping[str, Any], number: int, detailed: set[tuple[int, str, int, int]], *, unfolded: bool
+) -> dict[str, Any]:
     anchor = f"op-{number + 1}"
     rules = {rule["id"]: rule for rule in op.get("rules", ())}
 
@@ -260,7 +266,9 @@ def _operation(op: Mapping[str, Any], number: int, detailed: set[tuple[int, str,
 
     return {
         "anchor": anchor,
+        "open": unfolded,
         "id": op["id"],
+        "protocol": op.get("contract", {}).get("protocol", ""),
         "method": op.get("method", ""),
         "path": op.get("path", ""),
         "contract": op.get("contract", {}),
