@@ -298,3 +298,19 @@ def test_a_target_that_stops_answering_ends_the_run_with_what_it_found(seconds_p
     assert "stopped answering" in ran.document["aborted"]
     assert all(s["verdict"] == "not-exercised" for s in ran.operation(CREATE_SCOPE)["scenarios"])
     assert ran.document["verdict"] == "nonconformant"
+
+
+# --------------------------------------------------------------------------- what HTTP can carry
+
+
+def test_an_input_that_is_not_an_object_is_no_case_of_an_operation_without_a_json_body() -> None:
+    """GET /v2/apis has query members only: an input ``false`` has no place on its wire (a body
+    would be one the protocol never reads), so neither a probe nor a random edit sends one."""
+    from harness.importer import find_contract
+
+    get_apis = find_contract(CONTRACTS, "apigatewayv2:GetApis")
+    ran = run([get_apis], lambda request: answer(400, {"message": "no"}, error="BadRequestException"),
+              phases=[Probes(), Generated(Intent.INVALID)], states=False, max_examples=30)  # fmt: skip
+    assert ran.transport.sent, "the probes of the query members were sent"
+    assert [r.body for r in ran.transport.sent if r.body] == []
+    assert all(isinstance(r.case.input, dict) for r in ran.results)

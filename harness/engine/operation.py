@@ -8,7 +8,7 @@ in :attr:`OperationRun.record`, the only place the results document is made from
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Protocol
@@ -81,7 +81,11 @@ class OperationRun:
         return OperationBinding.from_document(self.contract.document, source=str(self.contract.file))
 
     def sendable(self, case: Case) -> bool:
-        """Whether HTTP can carry ``case`` at all (an empty path label cannot be sent: no case)."""
+        """Whether HTTP can carry ``case`` at all (an empty path label cannot be sent: no case).
+        An input that is not an object is sent as the JSON body, so an operation without one
+        (a GET of query members) cannot carry it: a body there is one the protocol never reads."""
+        if case.body is None and not isinstance(case.input, Mapping) and not self.binding.sends_json:
+            return False
         operation_input, body = wire_parts(case)
         try:
             bind(self.binding, operation_input, body=body, content_type=case.content_type)
