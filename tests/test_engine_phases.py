@@ -314,3 +314,15 @@ def test_an_input_that_is_not_an_object_is_no_case_of_an_operation_without_a_jso
     assert ran.transport.sent, "the probes of the query members were sent"
     assert [r.body for r in ran.transport.sent if r.body] == []
     assert all(isinstance(r.case.input, dict) for r in ran.results)
+
+
+def test_the_minimal_valid_input_is_one_http_can_carry() -> None:
+    """iot-data:Publish's topic is a path label the model lets be empty, which no request can
+    carry: the minimal valid input sent first has the simplest topic that can be sent."""
+    from harness.importer import find_contract
+
+    publish = find_contract(CONTRACTS, "iot-data:Publish")
+    ran = run([publish], lambda request: answer(200), phases=[Examples()], states=False)
+    minimal = [r for r in ran.results if r.case.description.startswith("the minimal valid input")]
+    assert len(minimal) == 1
+    assert minimal[0].request.url.startswith(BASE_URL + "/topics/") and minimal[0].case.input["topic"]

@@ -129,8 +129,13 @@ class OperationRun:
 
     @cached_property
     def minimal_input(self) -> Any:
-        """The simplest valid input: its required members only, each at its simplest."""
-        return minimal(self.strategies.body())
+        """The simplest valid input HTTP can carry: its required members only, each at its
+        simplest (a path label the model lets be empty is the simplest text that can be sent)."""
+        return minimal(self.strategies.body(), self._carried)
+
+    def _carried(self, operation_input: Any) -> bool:
+        case = Case(operation=self.id, intent=Intent.VALID, origin="boundary", description="", input=operation_input)
+        return self.sendable(case)
 
     @cached_property
     def small_valid_probes(self) -> list[tuple[Any, bytes]]:
