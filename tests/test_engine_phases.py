@@ -326,3 +326,41 @@ def test_the_minimal_valid_input_is_one_http_can_carry() -> None:
     minimal = [r for r in ran.results if r.case.description.startswith("the minimal valid input")]
     assert len(minimal) == 1
     assert minimal[0].request.url.startswith(BASE_URL + "/topics/") and minimal[0].case.input["topic"]
+
+
+class NamesOnce:
+    """An emulator's create: any input with a new ``Name`` is created (200), whatever else it
+    holds; a ``Name`` seen before is 400 ResourceAlreadyExistsException."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def __call__(self, request: SentRequest) -> Response:
+        try:
+            body = json.loads(request.body or b"{}")
+        except ValueError:
+            return answer(400, {"message": "not JSON"}, error="SerializationException")
+        name = json.dumps(body.get("Name")) if isinstance(body, dict) else "-"
+        if name in self.names:
+            return answer(400, {"message": "exists"}, error="ResourceAlreadyExistsException")
+        self.names.add(name)
+        return answer(200, {})
+
+
+def test_a_rejection_the_accepted_start_also_gets_when_sent_again_is_no_clean_pass() -> None:
+    """SPEC 7.5: the probes change the accepted input in one place; when that input is refused
+    when sent again (its name is taken now), a probe refused the same way owes its rejection to
+    the name, not to the rule it aims at: exercised without an accepted start, a warning."""
+    from harness.importer import find_contract
+
+    bus = find_contract(CONTRACTS, "events:CreateEventBus")
+    ran = run([bus], NamesOnce(), phases=[Examples(), Probes()], states=False)
+    op = ran.operation(bus)
+    assert op["valid_inputs"]["accepted"] >= 1
+    description = next(rule for rule in op["rules"] if rule["id"] == "Description.length")
+    assert description["invalid_cases"] and description["accepted_start"] is False
+    warned = [w for w in op["warnings"] if w["check"] == "accepted_start"]
+    assert warned and "refused when sent again" in warned[0]["message"]
+    # a probe that changes the name itself gets a new name, so its verdict is owed to the rule
+    name = next(rule for rule in op["rules"] if rule["id"] == "Name.length")
+    assert name["verdict"] == "fail" and name["accepted_start"] is True

@@ -58,6 +58,8 @@ class OperationRun:
     record: OperationRecord = field(init=False)
     valid_bodies: list[Any] = field(default_factory=list)  # the generated valid stream: scenario bodies
     accepted: list[Any] = field(default_factory=list)  # valid inputs that got the success status, in order
+    # the status and error name the accepted start got when the probes sent it again
+    start_again: tuple[int, str | None] | None = None
 
     def __post_init__(self) -> None:
         self.record = OperationRecord(contract=self.contract)
