@@ -158,6 +158,17 @@ def test_the_operations_table_lists_the_most_failed_cases_first() -> None:
     assert headings == listed
 
 
+def test_the_summary_of_a_run_over_many_operations_names_those_with_most_failures() -> None:
+    page = Page(render_html(fx.many_operations_document()))
+    lead = next(text for text in page.text if "broke the documented contract" in text)
+    failing = sum(1 for failed in fx.MANY_FAILED if failed)
+    most = [f"service{fx.MANY_FAILED.index(n) + 1}:CreateThing{fx.MANY_FAILED.index(n) + 1}" for n in (40, 30, 25)]
+    assert lead == (
+        f"{sum(fx.MANY_FAILED)} cases broke the documented contract in {failing} of {len(fx.MANY_FAILED)} "
+        f"operations, most in {most[0]}, {most[1]} and {most[2]}."
+    )
+
+
 def test_a_report_of_a_few_operations_shows_each_unfolded(failing_html: str) -> None:
     operations = re.findall(r'<details class="operation [^"]*" id="op-\d+"( open)?>', failing_html)
     assert operations == [" open", " open"]

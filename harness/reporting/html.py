@@ -43,6 +43,8 @@ from harness.reporting._view import (
 MAX_EXAMPLE_CHARS = 1_000_000
 #: Failure groups listed in "What is broken" at the top; each operation lists all of its own.
 MAX_BROKEN_LISTED = 25
+#: Failing operations the summary sentence names; a run with more names those with most failed cases.
+NAMED_IN_SUMMARY = 3
 #: A report of at most this many operations shows each unfolded; a larger one folds them all to
 #: their heading (the operations table, "What is broken" and "Expand all" open them).
 UNFOLDED_UP_TO = 3
@@ -197,7 +199,11 @@ def _summary_sentence(document: Mapping[str, Any]) -> str:
     failing = [op["id"] for op in document["operations"] if operation_verdict(op) == "fail"]
     if document["verdict"] == "nonconformant":
         sentence = f"{plural(counts['failed'], 'case')} broke the documented contract"
-        if failing:
+        if len(failing) > NAMED_IN_SUMMARY:
+            most = [op["id"] for op in operations_failing_first(document)][:NAMED_IN_SUMMARY]
+            sentence += f" in {len(failing)} of {plural(len(document['operations']), 'operation')}, most in "
+            sentence += ", ".join(most[:-1]) + " and " + most[-1]
+        elif failing:
             sentence += " in " + ", ".join(failing)
         return sentence + "."
     sentence = f"All {plural(counts['cases'], 'case')} met the documented contract."
