@@ -8,6 +8,9 @@
   and a payload), awsJson1.0 and awsJson1.1.
 - :func:`client`: a botocore client pointed at the server with parameter validation off, for
   the hand-built requests that confirm what a run reports.
+- :func:`timed_run`: ``harness run`` over operations against a server of its own, as a user
+  runs it (a process), timed: its progress lines with their times, and the requests moto
+  served (its log has a line for each).
 - moto checks no signature, so a run against it leaves out ``unauthenticated_rejected``
   (:data:`LEFT_OUT_CHECKS`); its credentials are made up (:data:`CREDENTIALS`).
 """
@@ -15,6 +18,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -22,8 +26,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +93,7 @@ def moto_server(*, log: Path | None = None) -> Iterator[str]:
         stdout=out,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},  # every request's log line is written as it is served
         start_new_session=True,  # its own process group: a Ctrl-C of the caller does not reach it first
     )
     try:
@@ -146,3 +152,42 @@ def client(service: str, url: str) -> Any:
         aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
         config=Config(parameter_validation=False, retries={"max_attempts": 1}, inject_host_prefix=False),
     )
+
+
+#: a request in moto's log: ``127.0.0.1 - - [01/Dec/2026 12:32:02] "POST / HTTP/1.1" 200 -``
+_COLOUR = re.compile(r"\x1b\[[0-9;]*m")  # werkzeug colours the request line of an error
+_LOGGED_REQUEST = re.compile(r'"[A-Z]+ (?!/moto-api/)\S* HTTP/1\.[01]" \d{3} ')
+
+
+@dataclass(frozen=True)
+class TimedRun:
+    code: int  # harness run's exit status
+    seconds: float  # from the start of harness run to its exit
+    requests: int  # requests moto served
+    progress: list[tuple[float, str]]  # each line harness run wrote to standard error, with its time
+    output: str  # what harness run wrote to standard output
+
+
+def timed_run(operations: Iterable[str], *, arguments: Iterable[str] = (), moto_log: Path) -> TimedRun:
+    """``harness run --target MOTO`` over ``operations`` with moto's made-up credentials and
+    :data:`LEFT_OUT_CHECKS`, and ``arguments`` (``--json FILE``, ``--max-examples N``...)."""
+    command = [sys.executable, "-m", "harness", "run", "--exclude-checks", ",".join(LEFT_OUT_CHECKS)]
+    for operation in operations:
+        command += ["--operation", operation]
+    command += list(arguments)
+    environment = {**os.environ, **CREDENTIALS}
+    printed = moto_log.with_name(moto_log.name + ".harness-stdout")  # a file: a full pipe would stall the run
+    with moto_server(log=moto_log) as url, open(printed, "w+", encoding="utf-8") as stdout:
+        started = time.monotonic()
+        process = subprocess.Popen(
+            [*command, "--target", url], stdout=stdout, stderr=subprocess.PIPE, text=True, env=environment
+        )
+        assert process.stderr is not None
+        progress = [(time.monotonic() - started, line.rstrip("\n")) for line in process.stderr]
+        code = process.wait()
+        seconds = time.monotonic() - started
+        stdout.seek(0)
+        output = stdout.read()
+    logged = _COLOUR.sub("", moto_log.read_text("utf-8", "replace")).splitlines()
+    requests = sum(1 for line in logged if _LOGGED_REQUEST.search(line))
+    return TimedRun(code=code, seconds=seconds, requests=requests, progress=progress, output=output)
