@@ -364,3 +364,25 @@ def test_a_rejection_the_accepted_start_also_gets_when_sent_again_is_no_clean_pa
     # a probe that changes the name itself gets a new name, so its verdict is owed to the rule
     name = next(rule for rule in op["rules"] if rule["id"] == "Name.length")
     assert name["verdict"] == "fail" and name["accepted_start"] is True
+
+
+def test_an_invalid_input_the_wire_cannot_tell_from_a_valid_one_is_no_case() -> None:
+    """A schedule's Name is a path label: the integer 12345 or the boolean true there is the
+    text ``12345`` or ``true``, which are valid names.  What the target reads of every invalid
+    case sent is invalid."""
+    from urllib.parse import urlsplit
+
+    from harness.binding import OperationBinding, decode
+    from harness.importer import find_contract
+
+    schedule = find_contract(CONTRACTS, "scheduler:CreateSchedule")
+    created = {"ScheduleArn": "arn:aws:scheduler:us-east-1:123456789012:schedule/default/s"}
+    ran = run([schedule], lambda request: answer(200, created), phases=[Probes()], states=False)
+    binding = OperationBinding.from_document(schedule.document)
+    invalid = [r for r in ran.results if r.case.intent is Intent.INVALID and r.case.body is None]
+    assert any(r.case.rule == "Name.length" for r in invalid)
+    for result in invalid:
+        url = urlsplit(result.request.url)
+        read = decode(binding, result.request.method, url.path + (f"?{url.query}" if url.query else ""),
+                      result.request.headers, result.request.body or b"")  # fmt: skip
+        assert not schedule.request_validator.is_valid(read), result.case.description

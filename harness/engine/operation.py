@@ -13,7 +13,16 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Protocol
 
-from harness.binding import PROTOCOL_DEFAULT, OperationBinding, Unsendable, bind
+from harness.binding import (
+    PROTOCOL_DEFAULT,
+    BoundRequest,
+    Location,
+    MalformedRequest,
+    OperationBinding,
+    Unsendable,
+    bind,
+    decode,
+)
 from harness.case import Auth, Case, Intent
 from harness.checks import CheckRegistry
 from harness.contract import Contract
@@ -90,10 +99,26 @@ class OperationRun:
             return False
         operation_input, body = wire_parts(case)
         try:
-            bind(self.binding, operation_input, body=body, content_type=case.content_type)
+            bound = bind(self.binding, operation_input, body=body, content_type=case.content_type)
         except Unsendable:
             return False
-        return True
+        return not (case.intent is Intent.INVALID and body is None and self._read_as_valid(bound))
+
+    def _read_as_valid(self, bound: BoundRequest) -> bool:
+        """Whether the target reads a valid input off ``bound``: an invalid value in a path label,
+        the query string or a header whose text is that of a valid one (the integer 12345 in a
+        string label is the text ``12345``) is no invalid case; the wire cannot tell it apart."""
+        if not self._outside_body:
+            return False
+        try:
+            read = decode(self.binding, bound.method, bound.path, bound.headers, bound.body)
+        except MalformedRequest:
+            return False
+        return self.contract.request_validator.is_valid(read)
+
+    @cached_property
+    def _outside_body(self) -> bool:
+        return any(member.location is not Location.BODY for member in self.binding.members)
 
     def json_body(self, operation_input: Any) -> Any:
         """The JSON body the binding sends for ``operation_input`` (its body members, renamed)."""
