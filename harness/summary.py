@@ -22,6 +22,7 @@ from harness.result import (
     CaseResult,
     Failure,
     Severity,
+    curl_command,
     example_of,
 )
 
@@ -84,6 +85,9 @@ def _operation(record: OperationRecord, check_docs: Mapping[str, str], region: s
     rule_failures: Counter[str] = Counter()
     check_failures: Counter[str] = Counter()
     groups: dict[tuple[str, str | None, Severity], list[tuple[CaseResult, Failure]]] = defaultdict(list)
+    # each failed rule's reproduction: its failure with the smallest request (a group keeps five
+    # examples, and one that names no rule, error_named's, may hold none of this rule's cases)
+    first_failures: dict[str, tuple[CaseResult, Failure]] = {}
     for result in results:
         for failure in result.failures:
             groups[(failure.check, failure.rule, failure.severity)].append((result, failure))
@@ -92,6 +96,9 @@ def _operation(record: OperationRecord, check_docs: Mapping[str, str], region: s
                 failed_rule = failure.rule or result.case.rule
                 if failed_rule:
                     rule_failures[failed_rule] += 1
+                    first = first_failures.get(failed_rule)
+                    if first is None or len(result.request.body) < len(first[0].request.body):
+                        first_failures[failed_rule] = (result, failure)
     valid_side: Counter[str] = Counter()
     invalid_side: Counter[str] = Counter()
     every_rule = 0  # valid bodies not aimed at one rule satisfy every rule
@@ -125,6 +132,7 @@ def _operation(record: OperationRecord, check_docs: Mapping[str, str], region: s
                 "invalid_cases": invalid_side[rule.id],
                 "failures": rule_failures[rule.id],
                 "verdict": "fail" if rule_failures[rule.id] else ("pass" if tried else "not-exercised"),
+                **_reproduction(first_failures.get(rule.id), signing),
             }
         )
     checks = [
@@ -194,6 +202,22 @@ def _operation(record: OperationRecord, check_docs: Mapping[str, str], region: s
         ],
         "failures": failure_groups,
         "warnings": warning_groups,
+    }
+
+
+def _reproduction(first: tuple[CaseResult, Failure] | None, signing: str) -> dict[str, Any]:
+    """``{"reproduction": ...}`` of a failed rule: its failure with the smallest request."""
+    if first is None:
+        return {}
+    result, failure = first
+    curl = curl_command(result.request, signing=signing if result.case.auth.value == "signed" else None)
+    return {
+        "reproduction": {
+            "check": failure.check,
+            "message": failure.message,
+            "description": result.case.description,
+            "curl": curl,
+        }
     }
 
 

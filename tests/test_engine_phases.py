@@ -386,3 +386,24 @@ def test_an_invalid_input_the_wire_cannot_tell_from_a_valid_one_is_no_case() -> 
         read = decode(binding, result.request.method, url.path + (f"?{url.query}" if url.query else ""),
                       result.request.headers, result.request.body or b"")  # fmt: skip
         assert not schedule.request_validator.is_valid(read), result.case.description
+
+
+def test_every_failed_rule_carries_one_reproduction_even_when_its_failures_name_no_rule() -> None:
+    """An emulator that answers every request 400 ConflictException (documented with 409): the
+    failures are error_named's, a group naming no rule and keeping 5 examples, yet each rule
+    aimed at has failed, and the document gives each a reproduction of its own."""
+    from harness.importer import find_contract
+
+    schedule = find_contract(CONTRACTS, "scheduler:CreateSchedule")
+    conflict = answer(400, {"Message": "exists"}, error="ConflictException")
+    ran = run([schedule], lambda request: conflict, phases=[Probes()], states=False)
+    op = ran.operation(schedule)
+    failed = [rule for rule in op["rules"] if rule["verdict"] == "fail"]
+    assert len(failed) > 5
+    assert all(group["rule"] is None for group in op["failures"] if group["check"] == "error_named")
+    for rule in failed:
+        reproduction = rule["reproduction"]
+        assert reproduction["check"] == "error_named" and "ConflictException" in reproduction["message"]
+        assert reproduction["curl"].startswith("curl ") and "--aws-sigv4" in reproduction["curl"]
+        assert reproduction["description"]
+    assert all("reproduction" not in rule for rule in op["rules"] if rule["verdict"] != "fail")
