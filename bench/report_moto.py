@@ -99,25 +99,28 @@ def readme(document: Mapping[str, Any], run: TimedRun) -> str:
         "browser; each operation folds), and every result in [results.json](results.json).",
         "",
         "| operation | protocol | request | cases | valid inputs accepted | rules failed | rules passed | "
-        "rules passed without an accepted start |",
-        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
+        "rules passed without an accepted start | rules not exercised |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for op in operations:
         rules = _distinct(op["rules"])
         failed = sum(rule["verdict"] == "fail" for rule in rules)
         clean = sum(rule["verdict"] == "pass" and rule.get("accepted_start", True) for rule in rules)
         unstarted = sum(rule["verdict"] == "pass" and rule.get("accepted_start") is False for rule in rules)
+        unexercised = sum(rule["verdict"] == "not-exercised" for rule in rules)
         valid = op.get("valid_inputs", {"sent": 0, "accepted": 0})
         lines.append(
             f"| [`{op['id']}`](#{_anchor(op['id'])}) | {op['contract'].get('protocol', '')} | "
             f"`{op['method']} {op['path']}` | {op['counts']['cases']:,} | {valid['accepted']:,} of {valid['sent']:,} "
-            f"| {failed} of {len(rules)} | {clean} | {unstarted} |"
+            f"| {failed} of {len(rules)} | {clean} | {unstarted} | {unexercised} |"
         )
     lines += ["", *_reading(), "", "## Failed rules, one reproduction each", ""]
     lines += [
-        "Each failed rule with the message of its first failure group and the `curl` command that "
-        "reproduces it (it signs from `$AWS_ACCESS_KEY_ID` and `$AWS_SECRET_ACCESS_KEY`: moto takes any). "
-        f"A command longer than {MAX_CURL_IN_README:,} characters is in report.html and results.json only.",
+        "Each failed rule with one of its failures (of accepting or refusing first, the smallest request "
+        "first): what was sent, what went wrong, and the "
+        "`curl` command that sends it again (it signs from `$AWS_ACCESS_KEY_ID` and `$AWS_SECRET_ACCESS_KEY`: "
+        "moto takes any; it names the port moto had in this run: start `moto_server -H 127.0.0.1 -p PORT` on "
+        f"it, or change it). A command longer than {MAX_CURL_IN_README:,} characters is in results.json only.",
         "",
     ]
     for op in operations:
@@ -168,28 +171,15 @@ def _failed_rules(op: Mapping[str, Any]) -> list[str]:
         return lines
     lines += ["<details>", f"<summary>{len(failed)} failed rules</summary>", ""]
     for rule in failed:
-        group, example = _reproduction(op, rule["id"])
-        message = group["message"] if group else "(its failures are counted in report.html)"
-        lines.append(f"- `{rule['id']}` ({rule['failures']:,} failures): {_inline(message)}")
-        curl = str(example.get("curl", "")) if example else ""
+        reproduction = rule.get("reproduction") or {}
+        what = ": ".join(str(reproduction.get(key, "")) for key in ("description", "check", "message"))
+        lines.append(f"- `{rule['id']}` ({rule['failures']:,} failures). {_inline(what)}")
+        curl = str(reproduction.get("curl", ""))
         if curl and len(curl) <= MAX_CURL_IN_README:
             lines += ["", "  ```sh", f"  {curl}", "  ```", ""]
         elif curl:
-            lines.append(f"  (a curl command of {len(curl):,} characters: in report.html)")
+            lines.append(f"  (a curl command of {len(curl):,} characters: in results.json)")
     return [*lines, "", "</details>", ""]
-
-
-def _reproduction(op: Mapping[str, Any], rule: str) -> tuple[Mapping[str, Any] | None, Mapping[str, Any] | None]:
-    """The first failure group of ``rule`` (named by the group, else by one of its examples'
-    cases) and the example that reproduces it."""
-    for group in op.get("failures", ()):
-        if group.get("rule") == rule:
-            return group, (group["examples"] or [None])[0]
-    for group in op.get("failures", ()):
-        for example in group["examples"]:
-            if example["case"].get("rule") == rule:
-                return group, example
-    return None, None
 
 
 def _inline(text: str) -> str:

@@ -85,7 +85,7 @@ def _operation(record: OperationRecord, check_docs: Mapping[str, str], region: s
     rule_failures: Counter[str] = Counter()
     check_failures: Counter[str] = Counter()
     groups: dict[tuple[str, str | None, Severity], list[tuple[CaseResult, Failure]]] = defaultdict(list)
-    # each failed rule's reproduction: its failure with the smallest request (a group keeps five
+    # each failed rule's reproduction, the most telling of its failures (a group keeps five
     # examples, and one that names no rule, error_named's, may hold none of this rule's cases)
     first_failures: dict[str, tuple[CaseResult, Failure]] = {}
     for result in results:
@@ -97,7 +97,7 @@ def _operation(record: OperationRecord, check_docs: Mapping[str, str], region: s
                 if failed_rule:
                     rule_failures[failed_rule] += 1
                     first = first_failures.get(failed_rule)
-                    if first is None or len(result.request.body) < len(first[0].request.body):
+                    if first is None or _telling(result, failure) < _telling(*first):
                         first_failures[failed_rule] = (result, failure)
     valid_side: Counter[str] = Counter()
     invalid_side: Counter[str] = Counter()
@@ -205,8 +205,15 @@ def _operation(record: OperationRecord, check_docs: Mapping[str, str], region: s
     }
 
 
+def _telling(result: CaseResult, failure: Failure) -> tuple[bool, bool, int]:
+    """Which failure of a rule reproduces it best (least first): one its check names the rule
+    in, then one of the checks about accepting and rejecting, then the smallest request."""
+    about = failure.check in ("invalid_rejected", "valid_accepted")
+    return failure.rule is None, not about, len(result.request.body)
+
+
 def _reproduction(first: tuple[CaseResult, Failure] | None, signing: str) -> dict[str, Any]:
-    """``{"reproduction": ...}`` of a failed rule: its failure with the smallest request."""
+    """``{"reproduction": ...}`` of a failed rule: its most telling failure (:func:`_telling`)."""
     if first is None:
         return {}
     result, failure = first
