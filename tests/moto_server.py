@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import signal
 import socket
 import subprocess
@@ -163,6 +164,7 @@ _LOGGED_REQUEST = re.compile(r'"[A-Z]+ (?!/moto-api/)\S* HTTP/1\.[01]" \d{3} ')
 class TimedRun:
     code: int  # harness run's exit status
     seconds: float  # from the start of harness run to its exit
+    cpu_seconds: float  # harness run's own CPU time (user and system), moto's apart
     requests: int  # requests moto served
     progress: list[tuple[float, str]]  # each line harness run wrote to standard error, with its time
     output: str  # what harness run wrote to standard output
@@ -177,6 +179,7 @@ def timed_run(operations: Iterable[str], *, arguments: Iterable[str] = (), moto_
     command += list(arguments)
     environment = {**os.environ, **CREDENTIALS}
     printed = moto_log.with_name(moto_log.name + ".harness-stdout")  # a file: a full pipe would stall the run
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with moto_server(log=moto_log) as url, open(printed, "w+", encoding="utf-8") as stdout:
         started = time.monotonic()
         process = subprocess.Popen(
@@ -186,8 +189,10 @@ def timed_run(operations: Iterable[str], *, arguments: Iterable[str] = (), moto_
         progress = [(time.monotonic() - started, line.rstrip("\n")) for line in process.stderr]
         code = process.wait()
         seconds = time.monotonic() - started
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)  # moto is still running: not counted yet
         stdout.seek(0)
         output = stdout.read()
     logged = _COLOUR.sub("", moto_log.read_text("utf-8", "replace")).splitlines()
     requests = sum(1 for line in logged if _LOGGED_REQUEST.search(line))
-    return TimedRun(code=code, seconds=seconds, requests=requests, progress=progress, output=output)
+    cpu = used.ru_utime + used.ru_stime - before.ru_utime - before.ru_stime
+    return TimedRun(code=code, seconds=seconds, cpu_seconds=cpu, requests=requests, progress=progress, output=output)
