@@ -483,14 +483,23 @@ def provider_state_setup(action: str, state: str, response: Response | None, pro
 @run_check(
     "accepted_start",
     "An invalid input aimed at one constraint of an imported contract starts from an input the target accepted "
-    "(SPEC 7.5); one that had none is exercised without an accepted input, a warning.",
+    "(SPEC 7.5); one that had none, or that is refused as that input is when sent again, is exercised without an "
+    "accepted input, a warning.",
 )
-def accepted_start(accepted: bool | None) -> Iterator[Finding]:
-    """``accepted``: whether the case's start was accepted (``None``: a curated contract)."""
+def accepted_start(accepted: bool | None, *, refused_again: str | None = None) -> Iterator[Finding]:
+    """``accepted``: whether the case's start was accepted (``None``: a curated contract);
+    ``refused_again``: the answer the start got when it was sent again, which the case got too."""
     if accepted is False:
         yield Finding(
             "no valid input of this run got the success status, so this invalid input starts from one the target "
             "refused as well: its rejection may be owed to something other than the rule it aims at",
+            severity=Severity.WARNING,
+        )
+    elif refused_again is not None:
+        yield Finding(
+            f"the accepted input this invalid input changes in one place was refused when sent again "
+            f"({refused_again}: a name it creates is taken now, say), and this one got the same answer: its "
+            "rejection may be owed to that, not to the rule it aims at",
             severity=Severity.WARNING,
         )
 

@@ -22,6 +22,7 @@ from harness.result import (
     CaseResult,
     Failure,
     Severity,
+    curl_command,
     example_of,
 )
 
@@ -84,6 +85,9 @@ def _operation(record: OperationRecord, check_docs: Mapping[str, str], region: s
     rule_failures: Counter[str] = Counter()
     check_failures: Counter[str] = Counter()
     groups: dict[tuple[str, str | None, Severity], list[tuple[CaseResult, Failure]]] = defaultdict(list)
+    # each failed rule's reproduction, the most telling of its failures (a group keeps five
+    # examples, and one that names no rule, error_named's, may hold none of this rule's cases)
+    first_failures: dict[str, tuple[CaseResult, Failure]] = {}
     for result in results:
         for failure in result.failures:
             groups[(failure.check, failure.rule, failure.severity)].append((result, failure))
@@ -92,6 +96,9 @@ def _operation(record: OperationRecord, check_docs: Mapping[str, str], region: s
                 failed_rule = failure.rule or result.case.rule
                 if failed_rule:
                     rule_failures[failed_rule] += 1
+                    first = first_failures.get(failed_rule)
+                    if first is None or _telling(result, failure) < _telling(*first):
+                        first_failures[failed_rule] = (result, failure)
     valid_side: Counter[str] = Counter()
     invalid_side: Counter[str] = Counter()
     every_rule = 0  # valid bodies not aimed at one rule satisfy every rule
@@ -125,6 +132,7 @@ def _operation(record: OperationRecord, check_docs: Mapping[str, str], region: s
                 "invalid_cases": invalid_side[rule.id],
                 "failures": rule_failures[rule.id],
                 "verdict": "fail" if rule_failures[rule.id] else ("pass" if tried else "not-exercised"),
+                **_reproduction(first_failures.get(rule.id), signing),
             }
         )
     checks = [
@@ -194,6 +202,29 @@ def _operation(record: OperationRecord, check_docs: Mapping[str, str], region: s
         ],
         "failures": failure_groups,
         "warnings": warning_groups,
+    }
+
+
+def _telling(result: CaseResult, failure: Failure) -> tuple[bool, bool, int]:
+    """Which failure of a rule reproduces it best (least first): one its check names the rule
+    in, then one of the checks about accepting and rejecting, then the smallest request."""
+    about = failure.check in ("invalid_rejected", "valid_accepted")
+    return failure.rule is None, not about, len(result.request.body)
+
+
+def _reproduction(first: tuple[CaseResult, Failure] | None, signing: str) -> dict[str, Any]:
+    """``{"reproduction": ...}`` of a failed rule: its most telling failure (:func:`_telling`)."""
+    if first is None:
+        return {}
+    result, failure = first
+    curl = curl_command(result.request, signing=signing if result.case.auth.value == "signed" else None)
+    return {
+        "reproduction": {
+            "check": failure.check,
+            "message": failure.message,
+            "description": result.case.description,
+            "curl": curl,
+        }
     }
 
 

@@ -90,6 +90,10 @@ def fast_schema_verdict(schema: Any) -> bool | None:
         return None
 
 
+#: Characters of a value a violation's message quotes.
+MAX_QUOTED = 80
+
+
 @dataclass(frozen=True)
 class Violation:
     """One broken constraint of one value."""
@@ -149,7 +153,24 @@ class SchemaValidator:
         keyword = str(error.validator)
         node = error.schema if isinstance(error.schema, Mapping) else {}
         rule = rule_for(node, keyword, self._rules_by_node)
-        return Violation(path=error.json_path, keyword=keyword, message=error.message, rule=rule)
+        return Violation(path=error.json_path, keyword=keyword, message=_message(error), rule=rule)
+
+
+def _message(error: ValidationError) -> str:
+    """jsonschema's message, with a long value it quotes cut to :data:`MAX_QUOTED` characters
+    and its size (it quotes the whole value: an 8,193-character string would fill a terminal)."""
+    quoted = repr(error.instance)
+    if len(quoted) <= MAX_QUOTED or quoted not in error.message:
+        return error.message
+    instance: Any = error.instance
+    if isinstance(instance, str):
+        size = f"{len(instance):,} characters"
+    elif isinstance(instance, (list, dict)):
+        size = f"{len(instance):,} items"
+    else:
+        size = f"{len(quoted):,} characters"
+    cut = f"{quoted[: MAX_QUOTED - 2]}…{quoted[-1]}" if isinstance(instance, str) else f"{quoted[: MAX_QUOTED - 1]}…"
+    return error.message.replace(quoted, f"{cut} ({size})", 1)
 
 
 def without_null_members(instance: Any) -> Any:

@@ -47,6 +47,38 @@ def deeply_nested_error(conn: socket.socket) -> None:
     )
 
 
+def xml_error(conn: socket.socket) -> None:
+    """A query-protocol or restXml error page, as an emulator of another protocol answers."""
+    read_request(conn)
+    body = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse><Error><Type>Sender</Type>'
+        b"<Code>InvalidAction</Code><Message>Could not find operation</Message></Error></ErrorResponse>"
+    )
+    conn.sendall(
+        b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/xml\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+    )
+
+
+def empty_answer(conn: socket.socket) -> None:
+    """200 and nothing else, whatever was asked."""
+    read_request(conn)
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+
+
+def not_implemented(conn: socket.socket) -> None:
+    """501, as an emulator answers an operation it does not implement."""
+    read_request(conn)
+    body = b"The CreateCluster action has not been implemented"
+    conn.sendall(
+        b"HTTP/1.1 501 Not Implemented\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+    )
+
+
+def closed(conn: socket.socket) -> None:
+    """The request read, the connection closed without a word."""
+    read_request(conn)
+
+
 def reset(conn: socket.socket) -> None:
     read_request(conn)
     conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")

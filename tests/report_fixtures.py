@@ -437,3 +437,21 @@ def bare_document() -> dict[str, Any]:
             if example_["response"]:
                 del example_["response"]["elapsed_ms"]
     return bare
+
+
+#: Failed cases of each operation of :func:`many_operations_document`, in the document's order
+#: (0: a conformant operation).
+MANY_FAILED = (3, 0, 40, 1, 0, 17, 8, 25, 2, 0, 11, 5, 30, 0, 6, 9, 14, 4, 21, 7, 12, 0, 16, 10)
+
+
+def many_operations_document() -> dict[str, Any]:
+    """A run over 24 operations, as against an emulator: each CreateScope's shape under an id of
+    its own, failing with :data:`MANY_FAILED` cases (one failure group per failed case, at most 3)."""
+    operations = []
+    for number, failed in enumerate(MANY_FAILED, start=1):
+        op = create_scope(failing=bool(failed))
+        op["id"] = f"service{number}:CreateThing{number}"
+        op["failures"] = [dict(g, count=failed) for g in op["failures"][: min(failed, 3)]]
+        op["counts"].update(failed=failed, passed=op["counts"]["cases"] - failed)
+        operations.append(op)
+    return document(operations, provider_states=None)

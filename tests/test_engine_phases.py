@@ -384,3 +384,112 @@ def test_an_imported_operation_that_accepts_nothing_warns_that_its_probes_had_no
     assert ran.document["verdict"] == "conformant", "a valid input of an imported contract may get 400 (SPEC 7.2)"
     assert any(g["check"] == "accepted_start" for g in op["warnings"])
     assert all(rule["accepted_start"] is False for rule in op["rules"] if rule["invalid_cases"])
+
+
+# --------------------------------------------------------------------------- what HTTP can carry
+
+
+def test_an_input_that_is_not_an_object_is_no_case_of_an_operation_without_a_json_body() -> None:
+    """GET /v2/apis has query members only: an input ``false`` has no place on its wire (a body
+    would be one the protocol never reads), so neither a probe nor a random edit sends one."""
+    from harness.importer import find_contract
+
+    get_apis = find_contract(CONTRACTS, "apigatewayv2:GetApis")
+    ran = run([get_apis], lambda request: answer(400, {"message": "no"}, error="BadRequestException"),
+              phases=[Probes(), Generated(Intent.INVALID)], states=False, max_examples=30)  # fmt: skip
+    assert ran.transport.sent, "the probes of the query members were sent"
+    assert [r.body for r in ran.transport.sent if r.body] == []
+    assert all(isinstance(r.case.input, dict) for r in ran.results)
+
+
+def test_the_minimal_valid_input_is_one_http_can_carry() -> None:
+    """iot-data:Publish's topic is a path label the model lets be empty, which no request can
+    carry: the minimal valid input sent first has the simplest topic that can be sent."""
+    from harness.importer import find_contract
+
+    publish = find_contract(CONTRACTS, "iot-data:Publish")
+    ran = run([publish], lambda request: answer(200), phases=[Examples()], states=False)
+    minimal = [r for r in ran.results if r.case.description.startswith("the minimal valid input")]
+    assert len(minimal) == 1
+    assert minimal[0].request.url.startswith(BASE_URL + "/topics/") and minimal[0].case.input["topic"]
+
+
+class NamesOnce:
+    """An emulator's create: any input with a new ``Name`` is created (200), whatever else it
+    holds; a ``Name`` seen before is 400 ResourceAlreadyExistsException."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def __call__(self, request: SentRequest) -> Response:
+        try:
+            body = json.loads(request.body or b"{}")
+        except ValueError:
+            return answer(400, {"message": "not JSON"}, error="SerializationException")
+        name = json.dumps(body.get("Name")) if isinstance(body, dict) else "-"
+        if name in self.names:
+            return answer(400, {"message": "exists"}, error="ResourceAlreadyExistsException")
+        self.names.add(name)
+        return answer(200, {})
+
+
+def test_a_rejection_the_accepted_start_also_gets_when_sent_again_is_no_clean_pass() -> None:
+    """SPEC 7.5: the probes change the accepted input in one place; when that input is refused
+    when sent again (its name is taken now), a probe refused the same way owes its rejection to
+    the name, not to the rule it aims at: exercised without an accepted start, a warning."""
+    from harness.importer import find_contract
+
+    bus = find_contract(CONTRACTS, "events:CreateEventBus")
+    ran = run([bus], NamesOnce(), phases=[Examples(), Probes()], states=False)
+    op = ran.operation(bus)
+    assert op["valid_inputs"]["accepted"] >= 1
+    description = next(rule for rule in op["rules"] if rule["id"] == "Description.length")
+    assert description["invalid_cases"] and description["accepted_start"] is False
+    warned = [w for w in op["warnings"] if w["check"] == "accepted_start"]
+    assert warned and "refused when sent again" in warned[0]["message"]
+    # a probe that changes the name itself gets a new name, so its verdict is owed to the rule
+    name = next(rule for rule in op["rules"] if rule["id"] == "Name.length")
+    assert name["verdict"] == "fail" and name["accepted_start"] is True
+
+
+def test_an_invalid_input_the_wire_cannot_tell_from_a_valid_one_is_no_case() -> None:
+    """A schedule's Name is a path label: the integer 12345 or the boolean true there is the
+    text ``12345`` or ``true``, which are valid names.  What the target reads of every invalid
+    case sent is invalid."""
+    from urllib.parse import urlsplit
+
+    from harness.binding import OperationBinding, decode
+    from harness.importer import find_contract
+
+    schedule = find_contract(CONTRACTS, "scheduler:CreateSchedule")
+    created = {"ScheduleArn": "arn:aws:scheduler:us-east-1:123456789012:schedule/default/s"}
+    ran = run([schedule], lambda request: answer(200, created), phases=[Probes()], states=False)
+    binding = OperationBinding.from_document(schedule.document)
+    invalid = [r for r in ran.results if r.case.intent is Intent.INVALID and r.case.body is None]
+    assert any(r.case.rule == "Name.length" for r in invalid)
+    for result in invalid:
+        url = urlsplit(result.request.url)
+        read = decode(binding, result.request.method, url.path + (f"?{url.query}" if url.query else ""),
+                      result.request.headers, result.request.body or b"")  # fmt: skip
+        assert not schedule.request_validator.is_valid(read), result.case.description
+
+
+def test_every_failed_rule_carries_one_reproduction_even_when_its_failures_name_no_rule() -> None:
+    """An emulator that answers every request 400 ConflictException (documented with 409): the
+    failures are error_named's, a group naming no rule and keeping 5 examples, yet each rule
+    aimed at has failed, and the document gives each a reproduction of its own."""
+    from harness.importer import find_contract
+
+    schedule = find_contract(CONTRACTS, "scheduler:CreateSchedule")
+    conflict = answer(400, {"Message": "exists"}, error="ConflictException")
+    ran = run([schedule], lambda request: conflict, phases=[Probes()], states=False)
+    op = ran.operation(schedule)
+    failed = [rule for rule in op["rules"] if rule["verdict"] == "fail"]
+    assert len(failed) > 5
+    assert all(group["rule"] is None for group in op["failures"] if group["check"] == "error_named")
+    for rule in failed:
+        reproduction = rule["reproduction"]
+        assert reproduction["check"] == "error_named" and "ConflictException" in reproduction["message"]
+        assert reproduction["curl"].startswith("curl ") and "--aws-sigv4" in reproduction["curl"]
+        assert reproduction["description"]
+    assert all("reproduction" not in rule for rule in op["rules"] if rule["verdict"] != "fail")

@@ -87,6 +87,16 @@ def test_the_only_failures_filter_applies(chromium: str, tmp_path: Path, hostile
     assert re.search(r'<input type="checkbox" id="only-failures"[^>]*>', dom)
 
 
+def test_a_link_into_a_folded_operation_opens_its_fold_alone(chromium: str, tmp_path: Path) -> None:
+    page = tmp_path / "many.html"
+    write_html(fx.many_operations_document(), page)
+    dom = browse(chromium, tmp_path, page, "--dump-dom", fragment="#op-3-f1-e1")
+    folds = dict(re.findall(r'<details class="operation [^"]*" id="(op-\d+)"( open="")?>', dom))
+    assert len(folds) == len(fx.MANY_FAILED)
+    assert {anchor for anchor, opened in folds.items() if opened} == {"op-3"}
+    assert re.search(r'<details class="example" id="op-3-f1-e1" open="">', dom)
+
+
 def test_a_screenshot_is_taken(chromium: str, tmp_path: Path) -> None:
     page = tmp_path / "report.html"
     write_html(fx.failing_document(), page)

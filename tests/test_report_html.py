@@ -15,7 +15,7 @@ import pytest
 import report_fixtures as fx
 
 from harness.reporting import render_html, write_html
-from harness.reporting.html import MAX_BROKEN_LISTED, MAX_EXAMPLE_CHARS
+from harness.reporting.html import MAX_BROKEN_LISTED, MAX_EXAMPLE_CHARS, UNFOLDED_UP_TO
 
 
 class Page(HTMLParser):
@@ -66,7 +66,10 @@ def hostile_html() -> str:
     return render_html(fx.hostile_document())
 
 
-@pytest.mark.parametrize("make", [fx.failing_document, fx.conformant_document, fx.hostile_document, fx.large_document])
+@pytest.mark.parametrize(
+    "make",
+    [fx.failing_document, fx.conformant_document, fx.hostile_document, fx.large_document, fx.many_operations_document],
+)
 def test_the_test_documents_follow_the_results_schema(make: Any) -> None:
     fx.validate(make())
 
@@ -140,6 +143,52 @@ def test_failing_operations_and_failing_rows_come_first() -> None:
     verdicts = re.findall(r'<tr class="row-([a-z-]+)', rules_table)
     assert verdicts == sorted(verdicts, key=["fail", "not-exercised", "pass"].index)
     assert verdicts[:3] == ["fail", "fail", "fail"]
+
+
+def test_the_operations_table_lists_the_most_failed_cases_first() -> None:
+    html = render_html(fx.many_operations_document())
+    table = html[html.index('class="overview"') :]
+    table = table[: table.index("</table>")]
+    listed = re.findall(r'<td><a href="#op-\d+"><code>service(\d+):', table)
+    failed = [fx.MANY_FAILED[int(number) - 1] for number in listed]
+    assert len(listed) == len(fx.MANY_FAILED)
+    assert failed == sorted(fx.MANY_FAILED, reverse=True)
+    # the operations below follow the table's order
+    headings = re.findall(r'<summary class="op-head">\s*<h2><code>service(\d+):', html)
+    assert headings == listed
+
+
+def test_the_summary_of_a_run_over_many_operations_names_those_with_most_failures() -> None:
+    page = Page(render_html(fx.many_operations_document()))
+    lead = next(text for text in page.text if "broke the documented contract" in text)
+    failing = sum(1 for failed in fx.MANY_FAILED if failed)
+    most = [f"service{fx.MANY_FAILED.index(n) + 1}:CreateThing{fx.MANY_FAILED.index(n) + 1}" for n in (40, 30, 25)]
+    assert lead == (
+        f"{sum(fx.MANY_FAILED)} cases broke the documented contract in {failing} of {len(fx.MANY_FAILED)} "
+        f"operations, most in {most[0]}, {most[1]} and {most[2]}."
+    )
+
+
+def test_a_report_of_a_few_operations_shows_each_unfolded(failing_html: str) -> None:
+    operations = re.findall(r'<details class="operation [^"]*" id="op-\d+"( open)?>', failing_html)
+    assert operations == [" open", " open"]
+
+
+def test_a_report_of_many_operations_folds_each_to_a_heading_with_its_verdict() -> None:
+    html = render_html(fx.many_operations_document())
+    assert len(fx.MANY_FAILED) > UNFOLDED_UP_TO
+    fold = r'<details class="operation ([^"]*)" id="op-\d+"( open)?>\s*<summary class="op-head">(.*?)</summary>'
+    folds = re.findall(fold, html, re.S)
+    assert len(folds) == len(fx.MANY_FAILED)
+    assert all(not opened for _, opened, _ in folds)
+    first_classes, _, first_heading = folds[0]
+    assert first_classes == "operation-fail"
+    assert "badge-fail" in first_heading and "3 failure groups" in first_heading and "40 failed" in first_heading
+    last_classes, _, last_heading = folds[-1]
+    assert last_classes == "operation-pass ok" and "badge-pass" in last_heading and "failure group" not in last_heading
+    # the links that lead into a fold: the table, "What is broken"; the script opens the fold
+    assert re.search(r'<a href="#op-1-f1">', html)
+    assert "function reveal(hash)" in Page(html).scripts[0]
 
 
 def test_the_filter_marks_everything_that_is_not_a_failure(failing_html: str) -> None:

@@ -66,6 +66,26 @@ def test_the_same_operation_in_two_files_adds_counts_and_combines_verdicts() -> 
     assert merged["verdict"] == "nonconformant"
 
 
+def test_a_rule_keeps_the_reproduction_of_a_part_it_failed_in_and_an_unaccepted_start() -> None:
+    """A split run over an imported operation: the part where a rule failed gives its
+    reproduction; a part whose invalid cases had no accepted start makes the rule's so."""
+    passing, failing = fx.create_scope(failing=False), fx.create_scope(failing=True)
+    reproduction = {
+        "check": "invalid_rejected",
+        "message": "answered 200, not 400",
+        "description": "d",
+        "curl": "curl x",
+    }
+    for op, started in ((passing, False), (failing, True)):
+        for rule in op["rules"]:
+            rule["accepted_start"] = started
+    next(r for r in failing["rules"] if r["id"] == "clientToken.pattern")["reproduction"] = reproduction
+    (op,) = merge([fx.document([passing]), fx.document([failing])])["operations"]
+    rule = by_id(op["rules"])["clientToken.pattern"]
+    assert rule["reproduction"] == reproduction
+    assert rule["accepted_start"] is False
+
+
 def test_a_pass_in_one_file_covers_not_exercised_in_another() -> None:
     without_states = fx.document([fx.start_monitoring(provider_states=False)])
     with_states = fx.document([fx.start_monitoring(provider_states=True)])

@@ -82,7 +82,7 @@ def test_every_broken_rule_is_printed_with_its_path_rule_and_sentence(
         "    documented (API reference): Pattern: [a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}\n"
         "\n"
         "  $.tags  tags.key.length\n"
-        f"    '{'k' * 129}' is too long\n"
+        f"    '{'k' * 77}…' (129 characters) is too long\n"
         "    documented (API reference): Key Length Constraints: Minimum length of 1. Maximum length of 128.\n"
     )
 

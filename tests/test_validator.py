@@ -78,6 +78,19 @@ def test_a_violation_carries_its_rule_and_keyword(scope_validator: SchemaValidat
     )
 
 
+def test_a_violation_quotes_a_long_value_cut_with_its_size(scope_validator: SchemaValidator) -> None:
+    """jsonschema quotes the whole value ("'aaa...' is too long"): an 8,193-character
+    description of an example would fill a terminal, so a message quotes the start of it."""
+    long_token = [v for v in scope_validator.violations({"targets": [target()], "clientToken": "a" * 5000})
+                  if v.keyword == "maxLength"]  # fmt: skip
+    (violation,) = long_token
+    assert violation.message == f"'{'a' * 77}…' (5,000 characters) is too long"
+    (many,) = scope_validator.violations({"targets": [target()] * 101})
+    assert "(101 items)" in many.message and len(many.message) < 160
+    (short,) = scope_validator.violations({"targets": []})
+    assert short.message == "[] should be non-empty"
+
+
 def test_a_violation_without_a_rule_describes_itself_plainly(contracts: dict[str, Contract]) -> None:
     validator = contracts[CREATE_SCOPE].error_validator("ValidationException")
     assert validator is not None

@@ -8,7 +8,7 @@ in :attr:`OperationRun.record`, the only place the results document is made from
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Protocol
@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from harness.binding import (
     PROTOCOL_DEFAULT,
     BoundRequest,
+    Location,
     MalformedRequest,
     OperationBinding,
     Unsendable,
@@ -66,6 +67,8 @@ class OperationRun:
     record: OperationRecord = field(init=False)
     valid_bodies: list[Any] = field(default_factory=list)  # the generated valid stream: scenario bodies
     accepted: list[Any] = field(default_factory=list)  # valid inputs that got the success status, in order
+    # the status and error name the accepted start got when the probes sent it again
+    start_again: tuple[int, str | None] | None = None
 
     def __post_init__(self) -> None:
         self.record = OperationRecord(contract=self.contract)
@@ -89,23 +92,33 @@ class OperationRun:
         return OperationBinding.from_document(self.contract.document, source=str(self.contract.file))
 
     def sendable(self, case: Case) -> bool:
-        """Whether ``case`` is a case at all: HTTP can carry it (an empty path label cannot be
-        sent), and an input meant as invalid is still invalid as the target reads it (a string
-        ``"1"`` where an integer belongs is ``1`` in a query string: it breaks no rule there)."""
+        """Whether HTTP can carry ``case`` at all (an empty path label cannot be sent: no case).
+        An input that is not an object is sent as the JSON body, so an operation without one
+        (a GET of query members) cannot carry it: a body there is one the protocol never reads."""
+        if case.body is None and not isinstance(case.input, Mapping) and not self.binding.sends_json:
+            return False
         operation_input, body = wire_parts(case)
         try:
             bound = bind(self.binding, operation_input, body=body, content_type=case.content_type)
         except Unsendable:
             return False
-        if case.intent is Intent.INVALID and body is None and not self.binding.body_only:
-            return not self.contract.request_validator.is_valid(self._read_back(bound))
-        return True
+        return not (case.intent is Intent.INVALID and body is None and self._read_as_valid(bound))
 
-    def _read_back(self, bound: BoundRequest) -> Any:
+    def _read_as_valid(self, bound: BoundRequest) -> bool:
+        """Whether the target reads a valid input off ``bound``: an invalid value in a path label,
+        the query string or a header whose text is that of a valid one (the integer 12345 in a
+        string label is the text ``12345``) is no invalid case; the wire cannot tell it apart."""
+        if not self._outside_body:
+            return False
         try:
-            return decode(self.binding, bound.method, bound.path, bound.headers, bound.body)
+            read = decode(self.binding, bound.method, bound.path, bound.headers, bound.body)
         except MalformedRequest:
-            return None  # not an input at all, as the target reads it: invalid
+            return False
+        return self.contract.request_validator.is_valid(read)
+
+    @cached_property
+    def _outside_body(self) -> bool:
+        return any(member.location is not Location.BODY for member in self.binding.members)
 
     def json_body(self, operation_input: Any) -> Any:
         """The JSON body the binding sends for ``operation_input`` (its body members, renamed)."""
@@ -143,8 +156,13 @@ class OperationRun:
 
     @cached_property
     def minimal_input(self) -> Any:
-        """The simplest valid input: its required members only, each at its simplest."""
-        return minimal(self.strategies.body())
+        """The simplest valid input HTTP can carry: its required members only, each at its
+        simplest (a path label the model lets be empty is the simplest text that can be sent)."""
+        return minimal(self.strategies.body(), self._carried)
+
+    def _carried(self, operation_input: Any) -> bool:
+        case = Case(operation=self.id, intent=Intent.VALID, origin="boundary", description="", input=operation_input)
+        return self.sendable(case)
 
     @cached_property
     def small_valid_probes(self) -> list[tuple[Any, bytes]]:

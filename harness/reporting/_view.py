@@ -71,7 +71,14 @@ def operation_verdict(operation: Mapping[str, Any]) -> str:
 
 
 def operations_failing_first(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    return sorted(document["operations"], key=lambda op: VERDICT_RANK[operation_verdict(op)])
+    """Failing operations first, the one with most failed cases (then most failure groups)
+    first; then those not exercised, then passes; the document's order otherwise."""
+
+    def rank(op: Mapping[str, Any]) -> tuple[int, int, int]:
+        failed = op["counts"].get("failed") or 0
+        return VERDICT_RANK[operation_verdict(op)], -int(failed), -len(op.get("failures", ()))
+
+    return sorted(document["operations"], key=rank)
 
 
 def groups_of_rule(operation: Mapping[str, Any], rule: str) -> list[Mapping[str, Any]]:

@@ -44,6 +44,11 @@ from harness.reporting._view import (
 MAX_EXAMPLE_CHARS = 1_000_000
 #: Failure groups listed in "What is broken" at the top; each operation lists all of its own.
 MAX_BROKEN_LISTED = 25
+#: Failing operations the summary sentence names; a run with more names those with most failed cases.
+NAMED_IN_SUMMARY = 3
+#: A report of at most this many operations shows each unfolded; a larger one folds them all to
+#: their heading (the operations table, "What is broken" and "Expand all" open them).
+UNFOLDED_UP_TO = 3
 
 _CSS = "report.css"
 _JS = "report.js"
@@ -161,7 +166,8 @@ def _example_size(example: Mapping[str, Any]) -> int:
 def _context(document: Mapping[str, Any]) -> dict[str, Any]:
     ordered = operations_failing_first(document)
     detailed = _detailed_examples(ordered)
-    operations = [_operation(op, number, detailed) for number, op in enumerate(ordered)]
+    unfolded = len(ordered) <= UNFOLDED_UP_TO
+    operations = [_operation(op, number, detailed, unfolded=unfolded) for number, op in enumerate(ordered)]
     every_example = sum(len(g["examples"]) for op in operations for g in (*op["groups"], *op["warnings"]))
     return {
         "verdict": document["verdict"],
@@ -194,7 +200,11 @@ def _summary_sentence(document: Mapping[str, Any]) -> str:
     failing = [op["id"] for op in document["operations"] if operation_verdict(op) == "fail"]
     if document["verdict"] == "nonconformant":
         sentence = f"{plural(counts['failed'], 'case')} broke the documented contract"
-        if failing:
+        if len(failing) > NAMED_IN_SUMMARY:
+            most = [op["id"] for op in operations_failing_first(document)][:NAMED_IN_SUMMARY]
+            sentence += f" in {len(failing)} of {plural(len(document['operations']), 'operation')}, most in "
+            sentence += ", ".join(most[:-1]) + " and " + most[-1]
+        elif failing:
             sentence += " in " + ", ".join(failing)
         return sentence + "."
     sentence = f"All {plural(counts['cases'], 'case')} met the documented contract."
@@ -244,7 +254,9 @@ def _meta(document: Mapping[str, Any]) -> list[tuple[str, str]]:
     return meta
 
 
-def _operation(op: Mapping[str, Any], number: int, detailed: set[tuple[int, str, int, int]]) -> dict[str, Any]:
+def _operation(
+    op: Mapping[str, Any], number: int, detailed: set[tuple[int, str, int, int]], *, unfolded: bool
+) -> dict[str, Any]:
     anchor = f"op-{number + 1}"
     rules = {rule["id"]: rule for rule in op.get("rules", ())}
 
@@ -262,7 +274,9 @@ def _operation(op: Mapping[str, Any], number: int, detailed: set[tuple[int, str,
 
     return {
         "anchor": anchor,
+        "open": unfolded,
         "id": op["id"],
+        "protocol": op.get("contract", {}).get("protocol", ""),
         "method": op.get("method", ""),
         "path": op.get("path", ""),
         "contract": op.get("contract", {}),

@@ -156,6 +156,10 @@ def _verdict(a: str, b: str) -> str:
 def _merge_rule(into: dict[str, Any], other: Mapping[str, Any]) -> None:
     _add(into, other, "valid_cases", "invalid_cases", "failures")
     into["verdict"] = _verdict(into["verdict"], other["verdict"])
+    if "reproduction" in other and "reproduction" not in into:
+        into["reproduction"] = other["reproduction"]  # the first part the rule failed in
+    if "accepted_start" in other:  # started from an accepted input only if it did in every part
+        into["accepted_start"] = into.get("accepted_start", True) and other["accepted_start"]
 
 
 def _merge_check(into: dict[str, Any], other: Mapping[str, Any]) -> None:

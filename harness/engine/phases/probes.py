@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from harness.aws import error_name
 from harness.binding import Unsendable, bind
 from harness.case import Case, Intent
 from harness.checks import accepted_start
@@ -113,16 +114,29 @@ class Probes(CasePhase):
         return cases
 
     def judged(self, op: OperationRun, result: CaseResult) -> CaseResult:
-        """An invalid probe of an imported contract says when it did not start from an accepted input."""
+        """An invalid probe of an imported contract says when it did not start from an accepted
+        input, or got the answer its accepted start got when the first probe sent it again (a
+        name it creates is taken now: the refusal is owed to that, not to the probe's rule)."""
         started = op.accepted_start
-        if (
-            started is not None
-            and result.case.intent is Intent.INVALID
-            and result.case.origin in ("boundary", "near-miss")
-        ):
-            found = op.checks.run(accepted_start, started)
+        case = result.case
+        if started and op.start_again is None and case.rule is None and case.description == op.probes[0].description:
+            op.start_again = _answer(result)  # the first probe: the accepted start, again
+        if started is not None and case.intent is Intent.INVALID and case.origin in ("boundary", "near-miss"):
+            again = op.start_again
+            refused = again is not None and again[0] != op.contract.success_status and _answer(result) == again
+            found = op.checks.run(accepted_start, started, refused_again=_text(again) if refused else None)
             if found:
                 result.failures.extend(found)
             if found is not None:
                 result.checks += (accepted_start.name,)
         return result
+
+
+def _answer(result: CaseResult) -> tuple[int, str | None] | None:
+    """The status and the error name of ``result``'s answer (``None``: no answer)."""
+    response = result.response
+    return None if response is None else (response.status, error_name(response.headers, response.body))
+
+
+def _text(answer: tuple[int, str | None] | None) -> str:
+    return "no answer" if answer is None else f"{answer[0]} {answer[1] or 'naming no error'}"

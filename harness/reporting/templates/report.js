@@ -10,10 +10,24 @@
     onlyFailures.checked = on;
   }
 
-  function examples(open) {
-    var all = document.querySelectorAll("details.example");
+  function unfold(open) {
+    var all = document.querySelectorAll("details.operation, details.example");
     for (var i = 0; i < all.length; i++) {
       all[i].open = open;
+    }
+  }
+
+  // a link to a place inside a folded operation (the operations table, "What is broken")
+  // opens every fold around it
+  function reveal(hash) {
+    if (!hash || hash.length < 2 || hash === HASH) {
+      return;
+    }
+    var target = document.getElementById(hash.slice(1));
+    for (var node = target; node; node = node.parentElement) {
+      if (node.tagName === "DETAILS") {
+        node.open = true;
+      }
     }
   }
 
@@ -43,6 +57,10 @@
 
   toolbar.hidden = false;
   filter(window.location.hash === HASH);
+  reveal(window.location.hash);
+  window.addEventListener("hashchange", function () {
+    reveal(window.location.hash);
+  });
 
   onlyFailures.addEventListener("change", function () {
     filter(onlyFailures.checked);
@@ -53,12 +71,16 @@
     }
   });
   document.getElementById("expand-all").addEventListener("click", function () {
-    examples(true);
+    unfold(true);
   });
   document.getElementById("collapse-all").addEventListener("click", function () {
-    examples(false);
+    unfold(false);
   });
   document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a[href^='#']") : null;
+    if (link) {
+      reveal(link.getAttribute("href"));  // also when the address already ends with it
+    }
     var button = event.target.closest ? event.target.closest("button.copy") : null;
     if (!button) {
       return;
