@@ -424,7 +424,7 @@ class NamesOnce:
     def __call__(self, request: SentRequest) -> Response:
         try:
             body = json.loads(request.body or b"{}")
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: the parser-limit bodies
             return answer(400, {"message": "not JSON"}, error="SerializationException")
         name = json.dumps(body.get("Name")) if isinstance(body, dict) else "-"
         if name in self.names:
