@@ -31,6 +31,15 @@ def compile_pattern(pattern: str) -> regress.Regex:
         raise PatternError(f"not an ECMA-262 regular expression: {pattern!r} ({exc})") from None
 
 
+def compiles(pattern: str) -> bool:
+    """Whether ``pattern`` is an ECMA-262 regular expression (in Unicode mode)."""
+    try:
+        compile_pattern(pattern)
+    except PatternError:
+        return False
+    return True
+
+
 #: A surrogate code point alone: JSON text may spell one (``"\\ud800"``), UTF-8 cannot.
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 

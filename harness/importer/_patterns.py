@@ -76,11 +76,11 @@ def to_ecma(pattern: str) -> Translated:
     if literal is not None:  # /^...$/: a JavaScript regular expression literal, whose body is meant
         inner = to_ecma(literal.group(1))
         return Translated(inner.pattern, changed=True)
-    if _compiles(pattern):
+    if ecma.compiles(pattern):
         translated = Translated(pattern, changed=False)
     else:
         rewritten = _Rewriter(pattern).run()
-        if not _compiles(rewritten):
+        if not ecma.compiles(rewritten):
             raise Untranslatable(f"{pattern!r} is not ECMA-262, and {rewritten!r} does not compile either")
         translated = Translated(rewritten, changed=True)
     if matches_nothing(translated.pattern):
@@ -171,14 +171,6 @@ def _class_end(pattern: str, start: int) -> int:
             return i + 1
         i += 1
     return len(pattern)
-
-
-def _compiles(pattern: str) -> bool:
-    try:
-        ecma.compile_pattern(pattern)
-    except ecma.PatternError:
-        return False
-    return True
 
 
 class _Rewriter:
@@ -317,7 +309,7 @@ class _Rewriter:
                     raise self._refuse(f"\\P{{{name}}} inside a class")
                 return f"[^{ranges}]"
             return ranges if in_class else f"[{ranges}]"
-        if _compiles(f"\\{letter}{{{name}}}"):
+        if ecma.compiles(f"\\{letter}{{{name}}}"):
             return f"\\{letter}{{{name}}}"
         raise self._refuse(f"\\{letter}{{{name}}} is not a Unicode property ECMA-262 knows")
 
