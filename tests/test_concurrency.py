@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 from faults import bugs
-from faults.building import Builder, correct
+from faults.building import Builder, correct, wrapped
+from faults.middleware import Answer, Request, json_answer
 
 from harness.aws import SigningKey
 from harness.cli import main
@@ -25,7 +26,10 @@ from harness.result import Response, SentRequest
 from harness.target.http import HttpTransport
 
 CREDENTIALS = ("AKIDCONCURRENCY00001", "concurrency-tests-secret-key")
-SLOW = "answer_time"  # a warning about times: times may differ
+SLOW = "answer_time"
+START_MONITORING_PATH = load_contracts()[
+    "detective:StartMonitoringMember"
+].path  # a warning about times: times may differ
 
 
 class CountingTransport(HttpTransport):
@@ -97,26 +101,71 @@ def test_the_results_are_the_same_with_one_request_in_flight_or_sixteen(build: B
 
 
 def test_no_request_in_flight_slips_into_a_provider_state() -> None:
-    """With sixteen in flight, every request that arrives between a state's setup and its
-    teardown is one the scenario sent while the state was set (its place in the run lies
-    between them), and the scenario's requests arrive one after another."""
+    """With sixteen in flight, every request of an operation that arrives between a setup made
+    for its phases and that setup's teardown is one the phase sent while the state was set (its
+    place in the run lies between them), and they arrive one after another.  Requests of other
+    operations may arrive in between: a state concerns its own operation (SPEC 5), the
+    isolation phase showed first that this target keeps to that, and so the stateful phases of
+    one operation run beside the others' cases."""
     _, transport = run(correct(), 16)
     arrived = transport.sent
     changes = [(i, json.loads(r.body)) for i, r in enumerate(arrived) if r.url.endswith(STATES_PATH)]
-    windows = 0
+    windows = beside = 0
     for position, change in changes:
         if change["action"] != "setup":
             continue
+        operation = arrived[position].operation
         teardown = next(
             i for i, later in changes
             if i > position and later["action"] == "teardown" and later["state"] == change["state"]
-            and later["params"] == change["params"]
+            and later["params"] == change["params"] and arrived[i].operation == operation
         )  # fmt: skip
-        inside = arrived[position + 1 : teardown]
-        assert all(arrived[position].sequence < r.sequence < arrived[teardown].sequence for r in inside)
-        assert [r.sequence for r in inside] == sorted(r.sequence for r in inside)
+        inside = [r for r in arrived[position + 1 : teardown] if not r.url.endswith(STATES_PATH)]
+        own = [r for r in inside if r.operation == operation]
+        assert all(arrived[position].sequence < r.sequence < arrived[teardown].sequence for r in own)
+        assert [r.sequence for r in own] == sorted(r.sequence for r in own)
+        beside += len(inside) - len(own)
         windows += 1
     assert windows >= 10, "the run set states up"
+    assert beside > 0, "the stateful phases of one operation ran beside another's cases"
+
+
+def throttling_everything_while_throttled() -> Builder:
+    """A mock whose `throttled` state (set for CreateScope) throttles every operation."""
+    throttled: list[Any] = []
+
+    def before(request: Request) -> Request | Answer:
+        if request.is_state_change:
+            change = request.json()
+            if isinstance(change, dict) and change.get("state") == "throttled":
+                (throttled.append if change.get("action") == "setup" else throttled.remove)(change.get("params"))
+        elif throttled and request.path == START_MONITORING_PATH:
+            return json_answer(429, {"Message": "slow down"}, error="TooManyRequestsException")
+        return request
+
+    return wrapped(before=before)
+
+
+def test_where_a_state_of_one_operation_changes_another_the_stateful_phases_run_one_after_another() -> None:
+    """The isolation phase, first, finds a state of CreateScope that throttles
+    StartMonitoringMember: then no state is set for one operation while another's requests
+    arrive, even with sixteen in flight, and the results are those of one at a time."""
+    one, _ = run(throttling_everything_while_throttled(), 1)
+    document, transport = run(throttling_everything_while_throttled(), 16)
+    assert verdicts(document) == verdicts(one)
+    member = next(op for op in document["operations"] if op["id"] == "detective:StartMonitoringMember")
+    assert any("'throttled' is set for" in example["case"]["description"] for group in member["failures"]
+               for example in group["examples"])  # fmt: skip
+    arrived = transport.sent
+    setups = [
+        i for i, r in enumerate(arrived) if r.url.endswith(STATES_PATH) and json.loads(r.body)["action"] == "setup"
+    ]
+    for position in setups:
+        change, operation = json.loads(arrived[position].body), arrived[position].operation
+        teardown = next(i for i in range(position + 1, len(arrived)) if arrived[i].url.endswith(STATES_PATH)
+                        and json.loads(arrived[i].body) == {**change, "action": "teardown"})  # fmt: skip
+        inside = [r for r in arrived[position + 1 : teardown] if not r.url.endswith(STATES_PATH)]
+        assert {r.operation for r in inside} <= {operation}
 
 
 def slow(seconds: float) -> Builder:

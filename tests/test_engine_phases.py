@@ -235,19 +235,25 @@ def test_a_refused_setup_fails_its_scenario_with_the_provider_state_check() -> N
 
 def test_every_state_of_another_operations_scenarios_is_set_while_this_one_is_sent() -> None:
     """SPEC 5: a state concerns its own operation; each state another operation's scenarios set
-    up (each set of params once: `graph has member` once per status) is set while a valid request
-    of this operation is sent, then torn down, and changes nothing here."""
+    up (each with params read from a body of its own: `graph has member` once per status, each
+    another member) is set, all of them together, while valid requests of this operation are
+    sent, then torn down, and changes nothing here."""
     handler = ContractFaithful([CREATE_SCOPE, START_MONITORING])
     ran = run([CREATE_SCOPE, START_MONITORING], handler, phases=[Isolation()])
     isolation = [r for r in ran.results if r.case.description.startswith("a valid body while")]
     assert isolation and not any(r.failed for r in isolation)
+    assert all("states of other operations" in r.case.description for r in isolation)
     paths = {STATES_URL: "state", BASE_URL + CREATE_SCOPE.path: CREATE_SCOPE.id,
              BASE_URL + START_MONITORING.path: START_MONITORING.id}  # fmt: skip
     sent = [paths[r.url] for r in ran.transport.sent]
-    assert sent == ["state", CREATE_SCOPE.id, "state"] * 8 + ["state", START_MONITORING.id, "state"] * 4
+    foreign_for_scope, foreign_for_member = 8, 4  # each state once for each way its params are given
+    assert sent == (
+        ["state"] * foreign_for_scope + [CREATE_SCOPE.id] * foreign_for_scope + ["state"] * foreign_for_scope
+        + ["state"] * foreign_for_member + [START_MONITORING.id] * foreign_for_member + ["state"] * foreign_for_member
+    )  # fmt: skip
     setups = [(c["state"], c["params"].get("Status") or c["params"].get("operation"))
               for c in handler.state_changes if c["action"] == "setup"]  # fmt: skip
-    assert setups == [
+    assert setups[:8] == [
         # while CreateScope is sent: StartMonitoringMember's, one member per status
         ("graph has member", "ACCEPTED_BUT_DISABLED"),
         ("graph has member", "INVITED"),
@@ -257,19 +263,48 @@ def test_every_state_of_another_operations_scenarios_is_set_while_this_one_is_se
         ("graph member limit reached", None),
         ("internal failure", START_MONITORING.id),
         ("access denied", START_MONITORING.id),
+    ]
+    assert setups[foreign_for_scope:] == [
         # while StartMonitoringMember is sent: CreateScope's states
         ("scope quota reached", None),
         ("throttled", CREATE_SCOPE.id),
         ("internal failure", CREATE_SCOPE.id),
         ("access denied", CREATE_SCOPE.id),
     ]
-    members = [c["params"] for c in handler.state_changes if c["state"] == "graph has member"]
-    assert all(START_MONITORING.request_validator.is_valid({k: p[k] for k in ("GraphArn", "AccountId")})
-               for p in members)  # fmt: skip
+    members = [(p["GraphArn"], p["AccountId"]) for c in handler.state_changes
+               if c["state"] == "graph has member" and c["action"] == "setup" for p in [c["params"]]]  # fmt: skip
+    assert len(set(members)) == len(members), "no two states set together name one member"
+    assert all(START_MONITORING.request_validator.is_valid({"GraphArn": g, "AccountId": a}) for g, a in members)
     teardowns = [c for c in handler.state_changes if c["action"] == "teardown"]
-    assert [(c["state"], c["params"]) for c in teardowns] == [
-        (c["state"], c["params"]) for c in handler.state_changes if c["action"] == "setup"
-    ]
+    assert sorted(json.dumps(c, sort_keys=True) for c in teardowns) == sorted(
+        json.dumps({**c, "action": "teardown"}, sort_keys=True) for c in handler.state_changes if c["action"] == "setup"
+    )
+
+
+def test_where_a_request_fails_while_the_states_are_set_each_is_set_alone_to_say_which() -> None:
+    """A target whose `throttled` state of CreateScope throttles StartMonitoringMember too: the
+    requests sent while every state is set fail, and then each state is set alone while a
+    request is sent, so that the failure names `throttled`, and only it."""
+    faithful = ContractFaithful([CREATE_SCOPE, START_MONITORING])
+    throttled: list[dict[str, Any]] = []
+
+    def leaking(request: SentRequest) -> Response:
+        if request.url == STATES_URL:
+            change = json.loads(request.body)
+            if change["state"] == "throttled":
+                (throttled.append if change["action"] == "setup" else throttled.remove)(change["params"])
+        elif throttled and urlsplit(request.url).path == START_MONITORING.path:
+            return answer(429, {"Message": "slow down"}, error="TooManyRequestsException")
+        return faithful(request)
+
+    ran = run([CREATE_SCOPE, START_MONITORING], leaking, phases=[Isolation()])
+    member = [r for r in ran.results if r.case.operation == START_MONITORING.id]
+    together = [r for r in member if "states of other operations" in r.case.description]
+    alone = [r for r in member if r not in together]
+    assert together and all(r.failed for r in together)
+    assert len(alone) == len(together)
+    assert [r.case.description.split(" is set")[0] for r in alone if r.failed] == ["a valid body while 'throttled'"]
+    assert [r for r in ran.results if r.case.operation == CREATE_SCOPE.id and r.failed] == []
 
 
 # --------------------------------------------------------------------------- the whole engine
@@ -318,17 +353,19 @@ def test_a_target_that_stops_answering_ends_the_run_with_what_it_found(seconds_p
     timer = FakeTimer()
     answered = 0
 
+    faithful = ContractFaithful([START_MONITORING, CREATE_SCOPE])
+
     def stops_after_ten(request: SentRequest) -> Response:
         nonlocal answered
-        if answered < 10:
-            answered += 1
-            return ContractFaithful([START_MONITORING])(request)
+        if answered < 10 or request.url == STATES_URL:  # its provider states go on answering
+            answered += request.url != STATES_URL
+            return faithful(request)
         timer.now += seconds_per_request
         return silent(request)
 
     ran = run([START_MONITORING, CREATE_SCOPE], stops_after_ten, timer=timer)
     expected = GIVE_UP_AFTER_FAILURES if seconds_per_request * GIVE_UP_AFTER_FAILURES < GIVE_UP_AFTER_SECONDS else 3
-    assert len(ran.transport.sent) == 10 + expected
+    assert len([r for r in ran.transport.sent if r.url != STATES_URL]) == 10 + expected
     assert len(ran.results) == 10 + expected, "the request that was one too many is kept too"
     assert "stopped answering" in ran.document["aborted"]
     assert all(s["verdict"] == "not-exercised" for s in ran.operation(CREATE_SCOPE)["scenarios"])

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -182,16 +183,37 @@ def test_without_provider_states_the_state_scenarios_are_not_exercised(without_s
                 assert "--provider-states" in outcome["reason"]
 
 
-def test_each_state_scenario_sets_its_state_up_before_and_tears_it_down_after(with_states: Run) -> None:
-    expected = []
+def _foreign(contract: Contract) -> dict[tuple[str, str], str]:
+    """Each state of the others' scenarios, once for each way its params are given."""
+    return {(s.state, json.dumps(s.params, sort_keys=True)): s.state for other in contracts()
+            if other.id != contract.id for s in other.scenarios if s.state is not None}  # fmt: skip
+
+
+def _isolation_and_scenarios(run: Run) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The state changes of the isolation phase (first, for every operation), and the others."""
+    changes = run.state_changes()
+    first = sum(2 * len(_foreign(contract)) for contract in contracts())
+    return changes[:first], changes[first:]
+
+
+def test_first_every_state_of_the_others_is_set_together_while_each_operation_is_sent(with_states: Run) -> None:
+    """Before any scenario: for each operation, each state the others' scenarios set up (each
+    way its params are given once) is set up, all together, and then torn down."""
+    isolation, _ = _isolation_and_scenarios(with_states)
     for contract in contracts():
-        expected += [s.state for s in contract.scenarios if s.state is not None]
-        # then each state of the others' scenarios (each set of params once), while this
-        # operation's valid requests are sent
-        foreign = {(s.state, json.dumps(s.params, sort_keys=True)): s.state for other in contracts()
-                   if other.id != contract.id for s in other.scenarios if s.state is not None}  # fmt: skip
-        expected += list(foreign.values())
-    scenarios = _split_by_scenario(with_states.state_changes())
+        foreign = list(_foreign(contract).values())
+        setups, teardowns = isolation[: len(foreign)], isolation[len(foreign) : 2 * len(foreign)]
+        isolation = isolation[2 * len(foreign) :]
+        assert [c["action"] for c in setups] == ["setup"] * len(foreign)
+        assert [c["state"] for c in setups] == foreign
+        assert [c["action"] for c in teardowns] == ["teardown"] * len(foreign)
+        assert [(c["state"], c["params"]) for c in teardowns] == [(c["state"], c["params"]) for c in setups]
+
+
+def test_each_state_scenario_sets_its_state_up_before_and_tears_it_down_after(with_states: Run) -> None:
+    expected = [s.state for contract in contracts() for s in contract.scenarios if s.state is not None]
+    _, changes = _isolation_and_scenarios(with_states)
+    scenarios = _split_by_scenario(changes)
     assert [own_setup["state"] for own_setup, *_ in scenarios] == expected
     for own_setup, *inside, own_teardown in scenarios:
         assert (own_setup["action"], own_teardown["action"]) == ("setup", "teardown")
@@ -205,15 +227,17 @@ def test_each_state_scenario_sets_its_state_up_before_and_tears_it_down_after(wi
 
 def test_a_state_set_up_from_the_request_is_set_up_twice_and_one_setup_torn_down(with_states: Run) -> None:
     """SPEC 5: a teardown undoes the setup of the same state and params, and only that."""
-    decoyed = [scenario for scenario in _split_by_scenario(with_states.state_changes()) if len(scenario) > 2]
+    _, changes = _isolation_and_scenarios(with_states)
+    decoyed = [scenario for scenario in _split_by_scenario(changes) if len(scenario) > 2]
     assert {scenario[0]["state"] for scenario in decoyed} == {"graph has member", "graph member limit reached"}
 
 
 def test_while_a_state_is_set_for_one_operation_the_others_are_tried(with_states: Run) -> None:
     """SPEC 5: every state concerns its own operation only ("that operation", or the graph it
     names): `scope quota reached` changes nothing for StartMonitoringMember."""
-    tried = [r for r in with_states.results if " is set for " in r.case.description]
-    assert sorted({(r.case.operation, r.case.description.split("'")[1]) for r in tried}) == [
+    tried = [r for r in with_states.results if "states of other operations" in r.case.description]
+    named = {(r.case.operation, state) for r in tried for state in re.findall(r"'([^']+)'", r.case.description)}
+    assert sorted(named) == [
         ("detective:StartMonitoringMember", "access denied"),  # set for CreateScope
         ("detective:StartMonitoringMember", "internal failure"),
         ("detective:StartMonitoringMember", "scope quota reached"),
@@ -223,8 +247,8 @@ def test_while_a_state_is_set_for_one_operation_the_others_are_tried(with_states
         ("networkflowmonitor:CreateScope", "graph member limit reached"),
         ("networkflowmonitor:CreateScope", "internal failure"),
     ]
-    members = [r for r in tried if "'graph has member'" in r.case.description]
-    assert len(members) == 5  # one member of each status the scenarios set up
+    scope = [r for r in tried if r.case.operation == "networkflowmonitor:CreateScope"]
+    assert len(scope) == 8 and all("'graph has member' x5" in r.case.description for r in scope)  # one member a status
     assert all(r.case.intent is Intent.VALID and not r.failed for r in tried)
 
 

@@ -96,9 +96,9 @@ def write_cassettes(
     """Write ``interactions`` as one vcrpy cassette per operation of ``contracts``, each file
     whole or not at all.
 
-    Each interaction goes to the operation whose case it carried (``operations``, one an
-    interaction), else to the one whose method and path it has; a provider-state call goes to the
-    operation before it (the engine sets states up within an operation's scenarios).
+    Each interaction goes to the operation whose case it carried or whose phase made its
+    provider-state call (``operations``, one an interaction), else to the one whose method and
+    path it has; a provider-state call made outside a run's phases goes to the operation before it.
     """
     order = [c.id for c in contracts]
     paths = {(c.method.upper(), c.path): c.id for c in contracts}  # for requests sent outside a run

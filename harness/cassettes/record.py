@@ -133,8 +133,8 @@ class Recorder:
         return [self.requests[p] for p in order], responses
 
     def operations(self) -> list[str]:
-        """The operation of each interaction, in the order of :meth:`interactions` ("" for a
-        provider-state call)."""
+        """The operation of each interaction, in the order of :meth:`interactions` (of a
+        provider-state call, the operation whose phase made it; "" when none did)."""
         order = sorted(range(len(self._sent)), key=lambda position: (self._sent[position].sequence, position))
         return [self._sent[p].operation for p in order]
 

@@ -3,22 +3,31 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from typing import TextIO
 
 from harness.engine import Listener
 from harness.result import CaseResult
 
 
+@dataclass
+class _Phase:
+    name: str
+    total: int
+    done: int = 0
+
+
 class Progress:
-    """Feeds from the engine's listener callbacks; writes to ``stream`` (stderr)."""
+    """Feeds from the engine's listener callbacks; writes to ``stream`` (stderr).  The stateful
+    phases of one operation may run beside the next one's cases: each result counts towards
+    the phase of its own operation."""
 
     def __init__(self, stream: TextIO | None = None, *, quiet: bool = False) -> None:
         self.stream = stream or sys.stderr
         self.tty = self.stream.isatty()
         self.quiet = quiet
-        self.phase = ""
-        self.total = 0
-        self.done = 0
+        self._phases: dict[str, _Phase] = {}  # operation -> its phase now
+        self.done = 0  # results on the bar's line
         self.failed = 0
 
     def listener(self) -> Listener:
@@ -26,21 +35,22 @@ class Progress:
 
     def on_phase(self, operation: str, phase: str, total: int) -> None:
         self._finish_line()
-        self.phase = f"{operation}: {phase}"
-        self.total = total
+        self._phases[operation] = _Phase(f"{operation}: {phase}", total)
         self.done = 0
         if not self.quiet and not self.tty:
-            print(f"harness: {self.phase} ({total})", file=self.stream, flush=True)
+            print(f"harness: {operation}: {phase} ({total})", file=self.stream, flush=True)
 
     def on_result(self, result: CaseResult) -> None:
-        self.done += 1
         self.failed += result.failed
+        phase = self._phases.setdefault(result.case.operation, _Phase(result.case.operation, 0))
+        phase.done += 1
+        self.done += 1
         if self.quiet or not self.tty:
             return
         width = 30
-        filled = min(width, width * self.done // max(self.total, 1))
+        filled = min(width, width * phase.done // max(phase.total, 1))
         bar = "#" * filled + "-" * (width - filled)
-        line = f"\r[{bar}] {self.done}/{self.total} {self.phase[:60]}  failures: {self.failed}"
+        line = f"\r[{bar}] {phase.done}/{phase.total} {phase.name[:60]}  failures: {self.failed}"
         self.stream.write(line[:120].ljust(120))
         self.stream.flush()
 

@@ -25,6 +25,7 @@ from harness.binding import OperationBinding, bind, encode_json
 from harness.case import Auth, Case
 from harness.checks import CheckRegistry, Judgement, target_answers
 from harness.contract import Contract
+from harness.engine.baton import Baton
 from harness.engine.options import RunOptions
 from harness.errors import TargetUnreachable
 from harness.result import CaseResult, SentRequest
@@ -108,8 +109,10 @@ class Exchange:
         checks: CheckRegistry,
         clock: Callable[[], datetime],
         timer: Callable[[], float],
+        baton: Baton | None = None,
     ) -> None:
         self.transport = transport
+        self.baton = baton or Baton()  # handed on while this thread waits for an answer
         self.options = options
         self.checks = checks
         self.clock = clock
@@ -119,6 +122,17 @@ class Exchange:
         self._sequence = itertools.count(1)
         self._deadline = None if options.max_duration is None else timer() + options.max_duration
         self._pool = ThreadPoolExecutor(options.concurrency, "harness-send") if options.concurrency > 1 else None
+        self._stopped: RunStopped | None = None
+
+    @property
+    def pool(self) -> ThreadPoolExecutor | None:
+        """The threads requests are in flight in (``None``: one at a time, in the caller's)."""
+        return self._pool
+
+    def stop(self, reason: RunStopped) -> None:
+        """No request is sent any more: every later one raises ``reason`` instead (another
+        thread of the run has stopped it)."""
+        self._stopped = reason
 
     def close(self) -> None:
         if self._pool is not None:
@@ -133,6 +147,8 @@ class Exchange:
         return self._deadline is not None and self.timer() >= self._deadline
 
     def _check_budget(self) -> None:
+        if self._stopped is not None:
+            raise self._stopped
         if self.budget_spent:
             assert self.options.max_duration is not None
             raise BudgetSpent(
@@ -190,25 +206,31 @@ class Exchange:
         window: deque[Future[CaseResult]] = deque()
         try:
             for case in cases:
-                if self.budget_spent:
+                if self.budget_spent or self._stopped is not None:
                     break
                 request = self.request(contract, binding, case)  # built here: their sequence is the cases' order
                 window.append(self._pool.submit(self._exchange, contract, request, case))
                 if len(window) >= self.options.concurrency:
-                    yield window.popleft().result()
+                    yield self._answered(window.popleft())
             while window:
-                yield window.popleft().result()
+                yield self._answered(window.popleft())
         finally:
             for future in window:
                 future.cancel()
             for future in window:
                 if not future.cancelled():
-                    future.exception()  # in flight: let it finish, its result is not the run's any more
+                    with self.baton.waiting():
+                        future.exception()  # in flight: let it finish, its result is not the run's any more
         self._check_budget()
+
+    def _answered(self, future: Future[CaseResult]) -> CaseResult:
+        with self.baton.waiting():
+            return future.result()
 
     def _exchange(self, contract: Contract, request: SentRequest, case: Case) -> CaseResult:
         try:
-            response = self.transport.send(request)
+            with self.baton.waiting():
+                response = self.transport.send(request)
         except TransportFailure as failure:
             if not self._reached and failure.kind == "unreachable":
                 raise TargetUnreachable(

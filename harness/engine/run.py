@@ -17,7 +17,9 @@ from typing import Any
 from harness import __version__
 from harness.checks import DEFAULT_CHECKS, CheckRegistry, default_registry
 from harness.contract import Contract
-from harness.engine.exchange import BudgetSpent, Exchange, TargetGone
+from harness.engine.baton import Baton
+from harness.engine.chains import Chains
+from harness.engine.exchange import BudgetSpent, Exchange, RunStopped, TargetGone
 from harness.engine.operation import OperationRun, ProbeMaker
 from harness.engine.options import Listener, RunOptions
 from harness.engine.phases import ActingPhase, CasePhase, Phase, Turn, every_phase
@@ -51,13 +53,19 @@ class Engine:
         self.timer = timer
         self.probes = probes
         self.phases = tuple(phases) if phases is not None else None  # None: every phase, as each contract has them
-        self.exchange = Exchange(transport=transport, options=options, checks=self.checks, clock=clock, timer=timer)
+        self.baton = Baton()  # one thread at a time runs engine code (harness.engine.chains)
+        self._stopped: RunStopped | None = None
+        self.exchange = Exchange(
+            transport=transport, options=options, checks=self.checks, clock=clock, timer=timer, baton=self.baton
+        )
         self.states = (
             ProviderStates(
                 options.provider_states,
                 transport=transport,
                 checks=self.checks,
                 sequence=self.exchange.next_sequence,
+                pool=self.exchange.pool,
+                baton=self.baton,
             )
             if options.provider_states
             else None
@@ -73,27 +81,19 @@ class Engine:
     def _run(self) -> dict[str, Any]:
         started = self.timer()
         started_at = self.clock()
-        records: list[OperationRecord] = []
-        aborted, budget_spent = "", False
         options = self.options
-        for position, contract in enumerate(self.contracts):
-            if options.shard_by == "operation" and position % options.shard_count != options.shard_index:
-                continue  # another part of the run has it
-            op = self._operation(contract)
-            records.append(op.record)
+        runs = [
+            self._operation(contract)
+            for position, contract in enumerate(self.contracts)
+            if options.shard_by != "operation" or position % options.shard_count == options.shard_index
+        ]  # by operation: another part of the run has the others
+        with self.baton.held():
+            self._run_operations(runs)
+        aborted, budget_spent = str(self._stopped or ""), isinstance(self._stopped, BudgetSpent)
+        for op in runs:
             if aborted:
                 _not_exercised_rest(op.record, aborted)
-                continue
-            try:
-                self._run_operation(op)
-            except TargetGone as gone:
-                aborted = str(gone)
-                if gone.last is not None:
-                    op.keep(gone.last)
-                _not_exercised_rest(op.record, aborted)
-            except BudgetSpent as spent:
-                aborted, budget_spent = str(spent), True
-                _not_exercised_rest(op.record, aborted)
+        records = [op.record for op in runs]
         left_out = [check.name for check in DEFAULT_CHECKS if check.name not in self.checks.names]
         run_info: dict[str, Any] = {
             "target": options.target_label or options.base_url,
@@ -146,21 +146,58 @@ class Engine:
             probe_maker=self.probes,
         )
 
-    def _run_operation(self, op: OperationRun) -> None:
+    def _run_operations(self, runs: list[OperationRun]) -> None:
+        """Every operation's phases: first those that tell whether the states of one operation
+        leave the others alone (:attr:`Phase.first`), for each operation; then, for each, its
+        stateless phases and, after them, its chain of stateful ones, side by side with what
+        follows where the first phases found nothing wrong (:mod:`harness.engine.chains`)."""
         options = self.options
-        # scenarios change the target's state: one process runs them all, after the cases
-        by_operation = options.shard_by == "operation"
-        stateful = options.stateful != "never" and (options.shard_index == 0 or by_operation)
+        # scenarios change the target's state: one process runs them all
+        stateful = options.stateful != "never" and (options.shard_index == 0 or options.shard_by == "operation")
+        phases = {op.id: self._phases_of(op, stateful) for op in runs}
+        for op in runs:
+            self._guarded(op, [phase for phase in phases[op.id] if phase.first])
+        failed = any(result.failed for op in runs for result in op.record.results)
+        side_by_side = 1 if failed or self._stopped else min(options.concurrency, len(runs))
+        with Chains(self.baton, side_by_side=side_by_side) as chains:
+            for op in runs:
+                self._guarded(op, [phase for phase in phases[op.id] if not phase.stateful])
+                chain = [phase for phase in phases[op.id] if phase.stateful and not phase.first]
+                if chain:
+                    chains.start(lambda op=op, chain=chain: self._guarded(op, chain))  # type: ignore[misc]
+
+    def _phases_of(self, op: OperationRun, stateful: bool) -> list[Phase]:
+        phases = self.phases if self.phases is not None else every_phase(op.contract)
+        return [phase for phase in phases if stateful or not phase.stateful]
+
+    def _guarded(self, op: OperationRun, phases: list[Phase]) -> None:
+        """``phases`` of ``op`` run, unless the run has stopped; the reason it stops, if it does."""
+        if self._stopped is not None or not phases:
+            return
+        try:
+            self._run_phases(op, phases)
+        except TargetGone as gone:
+            if gone.last is not None:
+                op.keep(gone.last)
+            self._stop(gone)
+        except BudgetSpent as spent:
+            self._stop(spent)
+
+    def _stop(self, reason: RunStopped) -> None:
+        if self._stopped is None:
+            self._stopped = reason
+            self.exchange.stop(reason)
+
+    def _run_phases(self, op: OperationRun, phases: list[Phase]) -> None:
+        options = self.options
         turn = Turn(
             op=op,
             send=lambda case: self.exchange.send(op.contract, op.binding, case),
             send_many=lambda cases: self.exchange.send_many(op.contract, op.binding, cases),
-            states=self.states,
+            states=self.states.of(op.id) if self.states is not None else None,
             contracts=self.contracts,
         )
-        for phase in self.phases if self.phases is not None else every_phase(op.contract):
-            if phase.stateful and not stateful:
-                continue
+        for phase in phases:
             phase.prepare(op)
             if not phase.stateful and options.stateful == "only":
                 continue  # prepared for the stateful phases, sent by the workers

@@ -1,7 +1,7 @@
 """What every phase of an operation's run is.
 
 Each phase says whether it is *stateful* (it changes or depends on the target's state: one
-process runs those, after every stateless case is answered) and how many requests it sends
+process runs those, and of one operation after its stateless cases are answered) and how many requests it sends
 (its progress total, once it knows it).  A phase that only makes cases (:class:`CasePhase`) hands them to the
 engine, which sends them; a phase that acts on the answers (:class:`ActingPhase`: shrinking,
 retries, scenarios) gets a ``send`` callable.  :meth:`Phase.prepare` makes what later phases
@@ -36,6 +36,10 @@ class Turn:
 class Phase:
     label: str  # what the progress line says
     stateful: ClassVar[bool] = False
+    #: A stateful phase that runs for every operation before any other's stateful phases (and,
+    #: in one process, before the stateless ones): what it finds decides whether the stateful
+    #: phases of several operations may run side by side.
+    first: ClassVar[bool] = False
 
     def prepare(self, op: OperationRun) -> None:
         """Make what later phases read, sending nothing (by default, nothing)."""
