@@ -7,8 +7,8 @@ harness sends one request at a time; most of it is waiting at 100 ms)::
 
 Options: ``--rtts 0,10,50,100`` (round trips in milliseconds; 0 is bare loopback, no proxy),
 ``--tools harness,schemathesis``, ``--max-examples N`` and ``--seed N`` (both tools; default
-100 and 0), ``--concurrency N`` (given to ``harness run`` when it has the option; default 16,
-0 leaves the harness's own default), ``--st-workers N`` (Schemathesis' ``--workers``; default
+100 and 0), ``--concurrency N`` (given to ``harness run`` when it has the option; by default 0, which
+leaves the harness's own default), ``--st-workers N`` (Schemathesis' ``--workers``; default
 1, its own default), ``--keep DIR``.  Timing is never a pass/fail test: this script only
 reports, and exits 0 whatever it measured (2 when it cannot run).
 
@@ -294,8 +294,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--concurrency",
         type=int,
-        default=16,
-        help="harness run --concurrency, when it has the option; 0: its own default (default 16)",
+        default=0,
+        help="harness run --concurrency, when it has the option (default 0: its own default)",
     )
     parser.add_argument("--st-workers", type=int, default=1, help="st run --workers (default 1, its own default)")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="keep the tools' reports in DIR")

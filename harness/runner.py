@@ -27,8 +27,9 @@ from harness.target.http import DEFAULT_MAX_BODY, DEFAULT_TIMEOUT, HttpTransport
 
 MOCK = "mock"
 #: Requests in flight at once unless told otherwise (bench/bench_remote.py, 50 ms away: a run of
-#: 1,032 requests in 10.4 s with 16, 13.6 s with 8; on loopback against the mock no slower).
-DEFAULT_CONCURRENCY = 16
+#: 1,032 requests in 3.9 s with 64, 4.7 s with 32, 6.2 s with 16, 3.8 s with 128; on loopback
+#: against the mock 2.1 to 2.2 s with any of them).
+DEFAULT_CONCURRENCY = 64
 MAX_CONCURRENCY = 256
 
 

@@ -196,6 +196,7 @@ class Engine:
             send_many=lambda cases: self.exchange.send_many(op.contract, op.binding, cases),
             states=self.states.of(op.id) if self.states is not None else None,
             contracts=self.contracts,
+            baton=self.baton,
         )
         for phase in phases:
             phase.prepare(op)

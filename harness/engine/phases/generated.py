@@ -58,7 +58,8 @@ class Generated(ActingPhase):
             op.keep(result)
             failed = failed or (result.failed and result.response is not None)
         if failed:
-            minimal = self._shrink(op, turn.send, sent, others)
+            with turn.baton.keeps():  # no other thread may draw while Hypothesis shrinks
+                minimal = self._shrink(op, turn.send, sent, others)
             if minimal is not None:
                 op.keep(replace(minimal, minimal=True))
 

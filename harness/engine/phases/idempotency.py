@@ -1,6 +1,9 @@
 """Idempotency (SPEC 4.4): a request with a new token, then the same token again with the same
 body, with the same document in other bytes, with another body, and with one member changed at
-a time.  The retries must get the first answer's members again; the others the conflict."""
+a time.  The retries must get the first answer's members again; the others the conflict.
+
+Each of them depends on the first request only, so they are in flight together once it is
+answered: a target that keeps its tokens answers each the same in any order."""
 
 from __future__ import annotations
 
@@ -50,32 +53,29 @@ class IdempotencyPhase(ActingPhase):
                 scenario=NAME,
             )
 
-        def sent(text: str, data: Any, expect: Expectation) -> CaseResult:
-            result = turn.send(case(text, data, expect))
-            op.keep(result)
-            return result
-
         success = Expectation(statuses=(op.contract.success_status,))
         if op.contract.imported is None:
-            first = sent("a new clientToken", body, success)
+            first = turn.send(case("a new clientToken", body, success))
         else:  # SPEC 7.4: whatever the first answer is, a retry gets it again
             first = turn.send(replace(case("a new clientToken", body, success), intent=Intent.VALID,
                                       expected_statuses=()))  # fmt: skip
-            op.keep(first)
             if first.response is not None:
                 success = Expectation(statuses=(first.response.status,))
-        again = sent("the same clientToken and body again", body, success)
+        op.keep(first)
         # the same document in other bytes: members in reverse order, spaced out
         wire = op.json_body(body)
-        respelled_body = json.dumps(dict(reversed(wire.items())), ensure_ascii=False, indent=1).encode()
-        respelled = sent(
-            "the same clientToken and body again, members in another order and spaced out", respelled_body, success
-        )
-        conflicts = [sent("the same clientToken with another body", other, conflict)]
-        for name, changed in changes:
-            conflicts.append(sent(f"the same clientToken with only {name} changed", changed, conflict))
-        problems = [f for retry in (again, respelled) for f in repeat_failures(turn, idem, first, retry)]
-        every = [first, again, respelled, *conflicts]
+        respelled = json.dumps(dict(reversed(wire.items())), ensure_ascii=False, indent=1).encode()
+        after = [
+            case("the same clientToken and body again", body, success),
+            case("the same clientToken and body again, members in another order and spaced out", respelled, success),
+            case("the same clientToken with another body", other, conflict),
+            *(case(f"the same clientToken with only {name} changed", changed, conflict) for name, changed in changes),
+        ]
+        answers = list(turn.send_many(after))
+        for result in answers:
+            op.keep(result)
+        problems = [f for retry in answers[:2] for f in repeat_failures(turn, idem, first, retry)]
+        every = [first, *answers]
         reason = problems[0].message if problems else next((f.message for r in every for f in r.failures), "")
         op.record.check_runs[NAME] += 1
         verdict = "fail" if problems or any(r.failed for r in every) else "pass"
