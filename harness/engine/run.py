@@ -55,6 +55,7 @@ class Engine:
         self.phases = tuple(phases) if phases is not None else None  # None: every phase, as each contract has them
         self.baton = Baton()  # one thread at a time runs engine code (harness.engine.chains)
         self._stopped: RunStopped | None = None
+        self._runs: dict[str, OperationRun] = {}  # every operation of the run, by id
         self.exchange = Exchange(
             transport=transport, options=options, checks=self.checks, clock=clock, timer=timer, baton=self.baton
         )
@@ -155,6 +156,7 @@ class Engine:
         # scenarios change the target's state: one process runs them all
         stateful = options.stateful != "never" and (options.shard_index == 0 or options.shard_by == "operation")
         phases = {op.id: self._phases_of(op, stateful) for op in runs}
+        self._runs = {op.id: op for op in runs}
         for op in runs:
             self._guarded(op, [phase for phase in phases[op.id] if phase.first])
         failed = any(result.failed for op in runs for result in op.record.results)
@@ -195,7 +197,7 @@ class Engine:
             send=lambda case: self.exchange.send(op.contract, op.binding, case),
             send_many=lambda cases: self.exchange.send_many(op.contract, op.binding, cases),
             states=self.states.of(op.id) if self.states is not None else None,
-            contracts=self.contracts,
+            operations=self._runs,
             baton=self.baton,
         )
         for phase in phases:

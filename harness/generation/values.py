@@ -222,19 +222,13 @@ def minimal(strategy: st.SearchStrategy[Any], condition: Callable[[Any], bool] =
 
 def draw(strategy: st.SearchStrategy[Any], *, seed_value: int, index: int = 8) -> Any:
     """A deterministic, non-trivial value of ``strategy`` for ``seed_value``."""
-    return draw_many(strategy, seed_value=seed_value, count=1, skip=index)[-1]
-
-
-def draw_many(strategy: st.SearchStrategy[Any], *, seed_value: int, count: int, skip: int = 8) -> list[Any]:
-    """``count`` deterministic values of ``strategy`` for ``seed_value``, after the ``skip``
-    simplest, in one search (about 20 ms of CPU a search, a millisecond or two a value)."""
     drawn: list[Any] = []
 
-    @settings(_QUIET, max_examples=skip + count, phases=(Phase.generate,))
+    @settings(_QUIET, max_examples=index + 1, phases=(Phase.generate,))
     @seed(seed_value)
     @given(strategy)
     def collect(value: Any) -> None:
         drawn.append(value)
 
     collect()
-    return drawn[skip:] or drawn[-1:]
+    return drawn[-1]

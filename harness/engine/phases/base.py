@@ -11,12 +11,11 @@ the stateful phases prepares the others, so it has the bodies a single process w
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
 from harness.case import Case
-from harness.contract import Contract
 from harness.engine.baton import Baton
 from harness.engine.operation import OperationRun, Send, SendMany
 from harness.engine.states import ProviderStates
@@ -31,7 +30,7 @@ class Turn:
     send: Send  # one case, now
     send_many: SendMany  # independent cases, in flight together, results in their order
     states: ProviderStates | None  # None: the run was given no provider-states URL
-    contracts: Sequence[Contract]  # every operation of the run
+    operations: Mapping[str, OperationRun]  # every operation of the run, by id
     baton: Baton = field(default_factory=Baton)  # the run's: kept through waits while Hypothesis shrinks
 
 

@@ -32,13 +32,20 @@ from harness.result import CaseResult
 LABELS = {Intent.VALID: "generated valid bodies", Intent.INVALID: "random invalid bodies"}
 
 
+def valid_stream(op: OperationRun) -> list[Any]:
+    """The generated valid bodies of ``op``, drawn now unless drawn already (every phase that
+    picks a valid body picks it from these)."""
+    Generated(Intent.VALID).prepare(op)
+    return op.valid_bodies
+
+
 class Generated(ActingPhase):
     def __init__(self, intent: Intent) -> None:
         self.intent = intent
         self.label = LABELS[intent]
 
     def prepare(self, op: OperationRun) -> None:
-        if self.intent is Intent.VALID:
+        if self.intent is Intent.VALID and not op.valid_bodies:  # drawn already when the isolation phase needed it
             op.valid_bodies = self._draw(op)
 
     def run(self, turn: Turn) -> None:

@@ -6,7 +6,8 @@ once for each distinct set of params, while valid requests of this operation are
 concerns its own operation only (SPEC 5: "that operation", or the graph and account it names),
 so this one answers as with no state (judged as a valid request).  Params read from a request
 (``{"$request": ...}``) are read from a valid body of the other operation, one per scenario, so
-that no two states set together name the same resource.
+that no two states set together name the same resource.  The bodies are those of the
+operations' generated valid streams, which are drawn here when this phase runs first.
 
 The states are set together, the requests sent together, and the states torn down together:
 three round trips, whatever their number.  Where a request fails, each state is then set alone
@@ -21,16 +22,19 @@ of several operations side by side.
 from __future__ import annotations
 
 import json
+import random
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, ClassVar
 
 from harness.case import Case, Intent
 from harness.contract import Contract
+from harness.engine.bodies import pick
 from harness.engine.operation import OperationRun
 from harness.engine.phases.base import ActingPhase, Turn
+from harness.engine.phases.generated import valid_stream
 from harness.engine.states import params_of, reads_request
-from harness.generation.values import ValueStrategies, draw_many
+from harness.generation.values import draw
 from harness.pointer import Missing
 from harness.result import CaseResult
 
@@ -46,7 +50,7 @@ class Isolation(ActingPhase):
         op, states = turn.op, turn.states
         if states is None:
             return
-        foreign = list(foreign_states(op, turn.contracts))
+        foreign = list(foreign_states(op, turn.operations.values()))
         if not foreign:
             return
         op.phase(self.label, len(foreign))
@@ -56,8 +60,7 @@ class Isolation(ActingPhase):
         results: list[CaseResult] = []
         try:
             together = _named(set_up)
-            bodies = _valid_bodies(op.contract, seed_value=op.options.seed * 1009 + 400, count=len(set_up))
-            cases = [_case(op, body, f"while {together} are set") for body in bodies]
+            cases = [_case(op, 400 + index, f"while {together} are set") for index in range(len(set_up))]
             results = list(turn.send_many(cases))
         finally:
             states.changes([("teardown", state, params) for _, state, params in set_up])
@@ -71,24 +74,24 @@ class Isolation(ActingPhase):
         op, states = turn.op, turn.states
         assert states is not None
         op.phase(f"{self.label}, one at a time", len(set_up))
-        bodies = _valid_bodies(op.contract, seed_value=op.options.seed * 1009 + 450, count=len(set_up))
-        for body, (other, state, params) in zip(bodies, set_up, strict=False):
+        for index, (other, state, params) in enumerate(set_up):
             if states.setup(state, params):
                 continue
             try:
-                case = _case(op, body, f"while {state!r} is set for {other.id}{_shown(params)}")
+                case = _case(op, 450 + index, f"while {state!r} is set for {other.id}{_shown(params)}")
                 op.keep(turn.send(case))
             finally:
                 states.teardown(state, params)
 
 
-def _case(op: OperationRun, body: Any, condition: str) -> Case:
+def _case(op: OperationRun, salt: int, condition: str) -> Case:
+    valid_stream(op)
     return Case(
         operation=op.id,
         intent=Intent.VALID,
         origin="scenario",
         description=f"a valid body {condition}: a state of another operation changes nothing here",
-        input=op.tokens.fresh(body),
+        input=pick(op, salt),
     )
 
 
@@ -105,41 +108,37 @@ def _named(set_up: Sequence[Foreign]) -> str:
     return f"{len(set_up)} states of other operations ({named})"
 
 
-def foreign_states(op: OperationRun, contracts: Sequence[Contract]) -> Iterator[Foreign]:
+def foreign_states(op: OperationRun, operations: Iterable[OperationRun]) -> Iterator[Foreign]:
     """Each state that the scenarios of another operation set up, once for each way its params
     are given (``graph has member`` once per status), those read from a request read from a
     valid body of their own."""
-    for other in contracts:
+    for other in operations:
         if other.id == op.id:
             continue
         seen: set[tuple[str, str]] = set()
         distinct = []
-        for scenario in other.scenarios:
+        for scenario in other.contract.scenarios:
             key = (scenario.state or "", json.dumps(scenario.params, sort_keys=True))
             if scenario.state is not None and key not in seen:
                 seen.add(key)
                 distinct.append(scenario)
-        reading = sum(1 for scenario in distinct if reads_request(scenario.params))
-        bodies = iter(_valid_bodies(other, seed_value=op.options.seed * 1009 + 500, count=reading))
+        reading = [scenario for scenario in distinct if reads_request(scenario.params)]
+        stream = valid_stream(other) if reading else []
+        seed_value = op.options.seed * 1009 + 500
+        picked = random.Random(seed_value).sample(stream, min(len(reading), len(stream)))
+        # a short stream (a few examples): one more body drawn for each state it cannot give
+        picked += [draw(other.strategies.body(), seed_value=seed_value + n) for n in range(len(reading) - len(picked))]
+        bodies = iter(body for body in picked if other.contract.request_validator.is_valid(body))
         for scenario in distinct:
             assert scenario.state is not None
             body: Any = next(bodies, None) if reads_request(scenario.params) else None
             if body is None and reads_request(scenario.params):
-                continue  # no valid body was drawn to read the params from
+                continue  # the stream has no more bodies to read the params from
             try:
                 params = params_of(scenario.params, body, other.id)
             except Missing:
-                continue  # the body drawn lacks a member the params read
-            yield other, scenario.state, params
-
-
-def _valid_bodies(contract: Contract, *, seed_value: int, count: int) -> list[Any]:
-    """Up to ``count`` valid bodies of ``contract``, in one search: a body per state, so that no
-    two states set together read their params from one body."""
-    if count == 0:
-        return []
-    drawn = draw_many(ValueStrategies(contract).body(), seed_value=seed_value, count=count)
-    return [body for body in drawn if contract.request_validator.is_valid(body)]
+                continue  # the body lacks a member the params read
+            yield other.contract, scenario.state, params
 
 
 def _shown(params: dict[str, Any]) -> str:
