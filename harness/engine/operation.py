@@ -56,6 +56,26 @@ class ProbeSource(Protocol):
 ProbeMaker = Callable[[Contract, Any], ProbeSource]
 
 
+@dataclass(frozen=True)
+class Drawn:
+    """What an operation draws before any answer besides its generated valid stream
+    (:mod:`harness.engine.ahead`): for a curated contract its boundary probes, the minimal valid
+    body they start from, and its random invalid stream (an imported contract's start from an
+    input the target accepted: ``None``)."""
+
+    base: Any = None
+    probes: list[Probe] | None = None
+    invalid: list[Any] | None = None
+
+
+class Ahead(Protocol):
+    """What a generation helper drew for an operation (``None``: the engine draws it itself)."""
+
+    def valid(self, operation: str) -> list[Any] | None: ...
+
+    def drawn(self, operation: str) -> Drawn | None: ...
+
+
 @dataclass
 class OperationRun:
     contract: Contract
@@ -69,6 +89,17 @@ class OperationRun:
     accepted: list[Any] = field(default_factory=list)  # valid inputs that got the success status, in order
     # the status and error name the accepted start got when the probes sent it again
     start_again: tuple[int, str | None] | None = None
+    ahead: Ahead | None = None  # the run's generation helper, if it has one
+
+    @cached_property
+    def valid_ahead(self) -> list[Any] | None:
+        """The valid stream the run's generation helper drew (``None``: draw it here)."""
+        return self.ahead.valid(self.id) if self.ahead is not None else None
+
+    @cached_property
+    def drawn_ahead(self) -> Drawn | None:
+        """The probes and invalid stream the helper drew (``None``: draw them here)."""
+        return self.ahead.drawn(self.id) if self.ahead is not None else None
 
     def __post_init__(self) -> None:
         self.record = OperationRecord(contract=self.contract)
@@ -147,12 +178,14 @@ class OperationRun:
     @cached_property
     def probes(self) -> list[Probe]:
         """The minimal valid body first, then every rule's probes."""
-        return self._boundaries.all()
+        drawn = self.drawn_ahead
+        return drawn.probes if drawn is not None and drawn.probes is not None else self._boundaries.all()
 
     @property
     def minimal_body(self) -> Any:
         """The input the probes start from (:attr:`start`, else the minimal valid input)."""
-        return self._boundaries.base
+        drawn = self.drawn_ahead
+        return drawn.base if drawn is not None and drawn.probes is not None else self._boundaries.base
 
     @cached_property
     def minimal_input(self) -> Any:

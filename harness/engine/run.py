@@ -17,12 +17,14 @@ from typing import Any
 from harness import __version__
 from harness.checks import DEFAULT_CHECKS, CheckRegistry, default_registry
 from harness.contract import Contract
+from harness.engine.ahead import DrawnAhead
 from harness.engine.baton import Baton
 from harness.engine.chains import Chains
 from harness.engine.exchange import BudgetSpent, Exchange, RunStopped, TargetGone
 from harness.engine.operation import OperationRun, ProbeMaker
 from harness.engine.options import Listener, RunOptions
 from harness.engine.phases import ActingPhase, CasePhase, Phase, Turn, every_phase
+from harness.engine.phases.generated import drawn_before_any_answer, valid_stream
 from harness.engine.states import ProviderStates
 from harness.engine.tokens import Tokens
 from harness.generation.boundaries import BoundaryProbes
@@ -83,9 +85,11 @@ class Engine:
         started = self.timer()
         started_at = self.clock()
         options = self.options
+        every = [self._operation(contract) for contract in self.contracts]
+        self._runs = {op.id: op for op in every}  # the isolation phase reads the others' valid bodies
         runs = [
-            self._operation(contract)
-            for position, contract in enumerate(self.contracts)
+            op
+            for position, op in enumerate(every)
             if options.shard_by != "operation" or position % options.shard_count == options.shard_index
         ]  # by operation: another part of the run has the others
         with self.baton.held():
@@ -148,19 +152,32 @@ class Engine:
         )
 
     def _run_operations(self, runs: list[OperationRun]) -> None:
-        """Every operation's phases: first those that tell whether the states of one operation
-        leave the others alone (:attr:`Phase.first`), for each operation; then, for each, its
-        stateless phases and, after them, its chain of stateful ones, side by side with what
-        follows where the first phases found nothing wrong (:mod:`harness.engine.chains`)."""
+        """Every operation's phases (:meth:`_run_stages`), every other operation's draws made
+        meanwhile by a helper process where one can be forked (:mod:`harness.engine.ahead`)."""
         options = self.options
         # scenarios change the target's state: one process runs them all
         stateful = options.stateful != "never" and (options.shard_index == 0 or options.shard_by == "operation")
         phases = {op.id: self._phases_of(op, stateful) for op in runs}
-        self._runs = {op.id: op for op in runs}
+        ahead = DrawnAhead.start(runs, stream=valid_stream, draw=drawn_before_any_answer, baton=self.baton)
+        if ahead is None:
+            self._run_stages(runs, phases)
+            return
+        for op in runs:
+            op.ahead = ahead
+        try:
+            self._run_stages(runs, phases)
+        finally:
+            ahead.close()
+
+    def _run_stages(self, runs: list[OperationRun], phases: dict[str, list[Phase]]) -> None:
+        """First the phases that tell whether the states of one operation leave the others alone
+        (:attr:`Phase.first`), for each operation; then, for each, its stateless phases and,
+        after them, its chain of stateful ones, side by side with what follows where the first
+        phases found nothing wrong (:mod:`harness.engine.chains`)."""
         for op in runs:
             self._guarded(op, [phase for phase in phases[op.id] if phase.first])
         failed = any(result.failed for op in runs for result in op.record.results)
-        side_by_side = 1 if failed or self._stopped else min(options.concurrency, len(runs))
+        side_by_side = 1 if failed or self._stopped else min(self.options.concurrency, len(runs))
         with Chains(self.baton, side_by_side=side_by_side) as chains:
             for op in runs:
                 self._guarded(op, [phase for phase in phases[op.id] if not phase.stateful])

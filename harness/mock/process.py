@@ -12,13 +12,16 @@ import os
 import re
 import subprocess
 import sys
-import threading
+import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import IO
 
 from harness.errors import HarnessError
 
 STARTUP_SECONDS = 30.0
+POLL_SECONDS = 0.01
 _LISTENING = re.compile(r"listening on (http://\S+)")
 
 
@@ -31,48 +34,38 @@ def mock_process(*, credentials: tuple[str, str]) -> Iterator[str]:
         "AWS_SECRET_ACCESS_KEY": credentials[1],
         "PYTHONUNBUFFERED": "1",
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "harness.mock", "--host", "127.0.0.1", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        env=environment,
-        text=True,
-    )
-    try:
-        url = _wait_for_url(process)
-        drain = threading.Thread(target=_drain, args=(process,), daemon=True)
-        drain.start()
-        yield url
-    finally:
-        process.terminate()
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "harness.mock", "--host", "127.0.0.1", "--port", "0"],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=environment,
+        )
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stdout is not None:
-            process.stdout.close()
+            yield _wait_for_url(process, output)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
-def _wait_for_url(process: subprocess.Popen[str]) -> str:
-    assert process.stdout is not None
-    seen: list[str] = []
-    timer = threading.Timer(STARTUP_SECONDS, process.kill)
-    timer.start()
-    try:
-        for line in process.stdout:
-            seen.append(line.rstrip())
-            match = _LISTENING.search(line)
-            if match:
-                return match.group(1)
-    finally:
-        timer.cancel()
-    output = "\n".join(seen[-10:]) or "(no output)"
-    raise HarnessError(f"the bundled mock did not start:\n{output}")
-
-
-def _drain(process: subprocess.Popen[str]) -> None:
-    assert process.stdout is not None
-    for _ in process.stdout:
-        pass
+def _wait_for_url(process: subprocess.Popen[bytes], output: IO[str]) -> str:
+    """The URL the mock prints once it listens; a :class:`HarnessError` with its last lines
+    when it exits first or says nothing of the kind within :data:`STARTUP_SECONDS`."""
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while True:
+        output.seek(0)
+        text = output.read()
+        match = _LISTENING.search(text)
+        if match:
+            return match.group(1)
+        if process.poll() is not None or time.monotonic() > deadline:
+            break
+        time.sleep(POLL_SECONDS)
+    process.kill()
+    lines = text.splitlines()[-10:]
+    raise HarnessError("the bundled mock did not start:\n" + ("\n".join(lines) or "(no output)"))

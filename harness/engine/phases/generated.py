@@ -23,7 +23,7 @@ from hypothesis.errors import Flaky, Unsatisfiable
 
 from harness.case import Case, Intent
 from harness.engine.exchange import RunStopped
-from harness.engine.operation import OperationRun, Send
+from harness.engine.operation import Drawn, OperationRun, Send
 from harness.engine.phases.base import ActingPhase, Turn
 from harness.errors import UsageError
 from harness.generation.mutations import invalid_bodies
@@ -39,6 +39,15 @@ def valid_stream(op: OperationRun) -> list[Any]:
     return op.valid_bodies
 
 
+def drawn_before_any_answer(op: OperationRun) -> Drawn:
+    """What ``op`` draws besides its valid stream that no answer decides (what
+    :mod:`harness.engine.ahead`'s helper draws after the stream): for a curated contract the
+    probes and the invalid stream."""
+    if op.contract.imported is not None:
+        return Drawn()
+    return Drawn(base=op.minimal_body, probes=op.probes, invalid=Generated(Intent.INVALID)._draw(op))
+
+
 class Generated(ActingPhase):
     def __init__(self, intent: Intent) -> None:
         self.intent = intent
@@ -46,11 +55,16 @@ class Generated(ActingPhase):
 
     def prepare(self, op: OperationRun) -> None:
         if self.intent is Intent.VALID and not op.valid_bodies:  # drawn already when the isolation phase needed it
-            op.valid_bodies = self._draw(op)
+            ahead = op.valid_ahead
+            op.valid_bodies = ahead if ahead is not None else self._draw(op)
 
     def run(self, turn: Turn) -> None:
         op = turn.op
-        drawn = op.valid_bodies if self.intent is Intent.VALID else self._draw(op)
+        ahead = op.drawn_ahead
+        if self.intent is Intent.VALID:
+            drawn = op.valid_bodies
+        else:
+            drawn = ahead.invalid if ahead is not None and ahead.invalid is not None else self._draw(op)
         # every part of a split run draws the whole stream and sends its share of it, so the
         # parts together send what one run would
         index, count = op.shard
