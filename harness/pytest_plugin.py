@@ -66,7 +66,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--harness-max-examples", metavar="N", type=int, help="generated bodies per operation and kind")
     group.addoption("--harness-seed", metavar="N", type=int, help="seed of the generated cases")
     group.addoption(
-        "--harness-concurrency", metavar="N", type=int, help="independent requests in flight at once (default 64)"
+        "--harness-concurrency", metavar="N", type=int, help="independent requests in flight at once (default 128)"
     )
     group.addoption(
         "--harness-checks", metavar="NAME,...", help="run only these checks (names as `harness list` prints them)"

@@ -28,9 +28,9 @@ from harness.target.http import DEFAULT_MAX_BODY, DEFAULT_TIMEOUT, HttpTransport
 
 MOCK = "mock"
 #: Requests in flight at once unless told otherwise (bench/bench_remote.py, 50 ms away: a run of
-#: 1,032 requests in 3.9 s with 64, 4.7 s with 32, 6.2 s with 16, 3.8 s with 128; on loopback
-#: against the mock 2.1 to 2.2 s with any of them).
-DEFAULT_CONCURRENCY = 64
+#: 1,032 requests in 3.1 s with 128, 3.4 s with 64; on loopback against the mock 1.6 s with
+#: either; with 16, before the stateful phases ran side by side, 10.4 s at 50 ms).
+DEFAULT_CONCURRENCY = 128
 MAX_CONCURRENCY = 256
 
 

@@ -210,26 +210,88 @@ def test_first_every_state_of_the_others_is_set_together_while_each_operation_is
         assert [(c["state"], c["params"]) for c in teardowns] == [(c["state"], c["params"]) for c in setups]
 
 
+def _windows(run: Run) -> list[tuple[dict[str, Any], int, int | None]]:
+    """Each setup a scenario made (after the isolation phase's): the change, its place in the
+    run, and the place of the teardown of the same state and params (``None``: never torn down)."""
+    _, changes = _isolation_and_scenarios(run)
+    calls = [r for r in run.sent if r.url.endswith(STATES_PATH)][-len(changes) :] if changes else []
+    windows = []
+    for position, (change, call) in enumerate(zip(changes, calls, strict=True)):
+        if change["action"] != "setup":
+            continue
+        teardown = next((later.sequence for other, later in zip(changes[position + 1 :], calls[position + 1 :],
+                                                                strict=True)
+                         if other == {**change, "action": "teardown"}), None)  # fmt: skip
+        windows.append((change, call.sequence, teardown))
+    return windows
+
+
 def test_each_state_scenario_sets_its_state_up_before_and_tears_it_down_after(with_states: Run) -> None:
-    expected = [s.state for contract in contracts() for s in contract.scenarios if s.state is not None]
-    _, changes = _isolation_and_scenarios(with_states)
-    scenarios = _split_by_scenario(changes)
-    assert [own_setup["state"] for own_setup, *_ in scenarios] == expected
-    for own_setup, *inside, own_teardown in scenarios:
-        assert (own_setup["action"], own_teardown["action"]) == ("setup", "teardown")
-        assert (own_setup["state"], own_setup["params"]) == (own_teardown["state"], own_teardown["params"])
-        # a decoy: the same state set up with other params and torn down at once, inside the scenario
-        for decoy_setup, decoy_teardown in zip(inside[::2], inside[1::2], strict=True):
-            assert (decoy_setup["action"], decoy_teardown["action"]) == ("setup", "teardown")
-            assert decoy_setup["state"] == decoy_teardown["state"] == own_setup["state"]
-            assert decoy_setup["params"] == decoy_teardown["params"] != own_setup["params"]
+    """Every scenario's request is sent while its own setup is in effect (set up before it, torn
+    down after), every setup is torn down, and each state of the contracts' scenarios is set."""
+    windows = _windows(with_states)
+    assert all(teardown is not None for _, _, teardown in windows), "a setup was never torn down"
+    requests = [r for r in with_states.results if r.case.origin == "scenario" and r.case.scenario]
+    by_name = {(c.id, s.name): s for c in contracts() for s in c.scenarios}
+    tried = 0
+    for result in requests:
+        scenario = by_name[(result.case.operation, result.case.scenario)]
+        if scenario.state is None or "before the state is set" in result.case.description:
+            continue
+        own = [(c, start, end) for c, start, end in windows if c["state"] == scenario.state
+               and start < result.request.sequence < (end or 0)
+               and all(c["params"].get(k) == v for k, v in _literal_params(scenario).items())]  # fmt: skip
+        assert own, f"{result.case.description}: sent with no setup of {scenario.state!r} in effect"
+        tried += 1
+    assert tried >= len([s for c in contracts() for s in c.scenarios if s.state is not None])
+    assert {c["state"] for c, _, _ in windows} == {s.state for c in contracts() for s in c.scenarios if s.state}
+
+
+def _literal_params(scenario: Any) -> dict[str, Any]:
+    return {k: v for k, v in scenario.params.items() if not isinstance(v, dict)}
 
 
 def test_a_state_set_up_from_the_request_is_set_up_twice_and_one_setup_torn_down(with_states: Run) -> None:
-    """SPEC 5: a teardown undoes the setup of the same state and params, and only that."""
-    _, changes = _isolation_and_scenarios(with_states)
-    decoyed = [scenario for scenario in _split_by_scenario(changes) if len(scenario) > 2]
-    assert {scenario[0]["state"] for scenario in decoyed} == {"graph has member", "graph member limit reached"}
+    """SPEC 5: a teardown undoes the setup of the same state and params, and only that: where the
+    params are read from the request, another setup of the state (a decoy, other params) is made
+    and torn down before the scenario's request, while its own setup stays in effect."""
+    windows = _windows(with_states)
+    requests = {r.request.sequence: r for r in with_states.results if r.case.origin == "scenario"}
+    decoyed = set()
+    for change, start, end in windows:
+        assert end is not None
+        inside = [r for sequence, r in requests.items() if start < sequence < end]
+        if inside:
+            continue  # a scenario's own setup
+        # a decoy: torn down before any request of its own, while a setup of the same state
+        # with other params is in effect, and a request sent after it
+        assert any(c["state"] == change["state"] and c["params"] != change["params"] and s < end and (e or 0) > end
+                   for c, s, e in windows), change  # fmt: skip
+        decoyed.add(change["state"])
+    assert decoyed == {"graph has member", "graph member limit reached"}
+
+
+def test_states_on_what_each_request_names_are_set_together_and_a_whole_operations_state_alone(
+    with_states: Run,
+) -> None:
+    """A state whose params are read from the request concerns what they name (SPEC 5): the
+    scenarios of `graph has member` for each status, each on a graph of its own, are in effect
+    together; a state of the whole operation (`access denied`) is set with no other of its
+    operation's scenarios in effect."""
+    calls = {r.sequence: r.operation for r in with_states.sent}
+    sent = [r.request.sequence for r in with_states.results if r.case.origin == "scenario"]
+    own = [(c, calls[start], start, end) for c, start, end in _windows(with_states)
+           if end is not None and any(start < sequence < end for sequence in sent)]  # fmt: skip
+    members = [w for w in own if w[0]["state"] == "graph has member"]
+    together = [a for a in members if any(b is not a and a[2] < b[3] and b[2] < a[3] for b in members)]
+    assert len(together) >= 5, "the member scenarios' states were in effect together"
+    alone = [
+        w for w in own if w[0]["state"] in ("access denied", "internal failure", "throttled", "scope quota reached")
+    ]
+    assert len(alone) >= 7
+    for change, operation, start, end in alone:
+        beside = [c for c, o, s, e in own if c is not change and o == operation and s < end and start < e]
+        assert beside == [], f"{change['state']!r} was in effect with {beside}"
 
 
 def test_while_a_state_is_set_for_one_operation_the_others_are_tried(with_states: Run) -> None:
@@ -250,19 +312,6 @@ def test_while_a_state_is_set_for_one_operation_the_others_are_tried(with_states
     scope = [r for r in tried if r.case.operation == "networkflowmonitor:CreateScope"]
     assert len(scope) == 8 and all("'graph has member' x5" in r.case.description for r in scope)  # one member a status
     assert all(r.case.intent is Intent.VALID and not r.failed for r in tried)
-
-
-def _split_by_scenario(changes: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """The state changes of each scenario: its own setup, any decoy setup and teardown, its own teardown."""
-    scenarios: list[list[dict[str, Any]]] = []
-    current: list[dict[str, Any]] = []
-    for change in changes:
-        current.append(change)
-        if change == {**current[0], "action": "teardown"}:
-            scenarios.append(current)
-            current = []
-    assert current == [], "a setup was never torn down"
-    return scenarios
 
 
 def test_a_run_split_for_workers_keeps_states_apart_from_the_stateless_cases() -> None:

@@ -9,7 +9,7 @@ the stream is empty.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from harness.contract import Contract
@@ -21,9 +21,9 @@ _EMPTY: tuple[Any, ...] = (None, {}, [], "")
 _ABSENT: Any = object()
 
 
-def pick(op: OperationRun, salt: int, *, unlike: Any = None) -> Any:
+def pick(op: OperationRun, salt: int, *, unlike: Any = None, prefer: Callable[[Any], bool] | None = None) -> Any:
     """A valid body with a new idempotency token, other than ``unlike`` (token aside) where
-    the run has one."""
+    the run has one; of those, one that ``prefer`` accepts where there is one."""
     seed_value = op.options.seed * 1009 + salt
     token = op.tokens.member
     # an imported contract's valid inputs may be refused for what no model says: those the
@@ -32,7 +32,8 @@ def pick(op: OperationRun, salt: int, *, unlike: Any = None) -> Any:
     candidates = random.Random(seed_value).sample(pool, len(pool))
     if not candidates:
         candidates = [draw(op.strategies.body(), seed_value=seed_value)]
-    body = next((b for b in candidates if _without(b, token) != _without(unlike, token)), candidates[0])
+    others = [b for b in candidates if _without(b, token) != _without(unlike, token)] or candidates[:1]
+    body = next((b for b in others if prefer(b)), others[0]) if prefer is not None else others[0]
     if token is not None and isinstance(body, dict):
         body = token.set(body, op.tokens.new())
     return body

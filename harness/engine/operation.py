@@ -90,16 +90,37 @@ class OperationRun:
     # the status and error name the accepted start got when the probes sent it again
     start_again: tuple[int, str | None] | None = None
     ahead: Ahead | None = None  # the run's generation helper, if it has one
+    # what the helper drew, once asked (plain attributes: Python 3.11's cached_property holds one
+    # lock for every instance while it computes, and a wait for the helper inside it would hold
+    # that lock while another thread runs)
+    _valid_ahead: list[Any] | None = field(default=None, init=False, repr=False)
+    _drawn_ahead: Drawn | None = field(default=None, init=False, repr=False)
+    _asked: set[str] = field(default_factory=set, init=False, repr=False)
 
-    @cached_property
+    def fetch_valid_ahead(self) -> None:
+        """The valid stream the helper drew for this operation, waited for now, outside any
+        cached property (before the stream is read)."""
+        if self.ahead is not None and "valid" not in self._asked:
+            self._asked.add("valid")
+            self._valid_ahead = self.ahead.valid(self.id)
+
+    def fetch_ahead(self) -> None:
+        """Everything the helper drew for this operation, waited for now (the engine asks before
+        the operation's phases)."""
+        self.fetch_valid_ahead()
+        if self.ahead is not None and "drawn" not in self._asked:
+            self._asked.add("drawn")
+            self._drawn_ahead = self.ahead.drawn(self.id) if self._valid_ahead is not None else None
+
+    @property
     def valid_ahead(self) -> list[Any] | None:
         """The valid stream the run's generation helper drew (``None``: draw it here)."""
-        return self.ahead.valid(self.id) if self.ahead is not None else None
+        return self._valid_ahead
 
-    @cached_property
+    @property
     def drawn_ahead(self) -> Drawn | None:
         """The probes and invalid stream the helper drew (``None``: draw them here)."""
-        return self.ahead.drawn(self.id) if self.ahead is not None else None
+        return self._drawn_ahead
 
     def __post_init__(self) -> None:
         self.record = OperationRecord(contract=self.contract)

@@ -180,10 +180,12 @@ class Engine:
         side_by_side = 1 if failed or self._stopped else min(self.options.concurrency, len(runs))
         with Chains(self.baton, side_by_side=side_by_side) as chains:
             for op in runs:
-                self._guarded(op, [phase for phase in phases[op.id] if not phase.stateful])
-                chain = [phase for phase in phases[op.id] if phase.stateful and not phase.first]
-                if chain:
-                    chains.start(lambda op=op, chain=chain: self._guarded(op, chain))  # type: ignore[misc]
+                chain = [phase for phase in phases[op.id] if not phase.first]  # the stateless ones first
+                chains.start(lambda op=op, chain=chain: self._pipeline(op, chain))  # type: ignore[misc]
+
+    def _pipeline(self, op: OperationRun, phases: list[Phase]) -> None:
+        op.fetch_ahead()  # here, not inside one of the operation's cached properties
+        self._guarded(op, phases)
 
     def _phases_of(self, op: OperationRun, stateful: bool) -> list[Phase]:
         phases = self.phases if self.phases is not None else every_phase(op.contract)

@@ -55,6 +55,7 @@ class Generated(ActingPhase):
 
     def prepare(self, op: OperationRun) -> None:
         if self.intent is Intent.VALID and not op.valid_bodies:  # drawn already when the isolation phase needed it
+            op.fetch_valid_ahead()
             ahead = op.valid_ahead
             op.valid_bodies = ahead if ahead is not None else self._draw(op)
 
