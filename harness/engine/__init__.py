@@ -1,7 +1,10 @@
 """The engine: sends every case of every contract to a target and judges the answers.
 
-- :mod:`.run`: :class:`Engine`, the phases of every operation in turn, and the results document;
+- :mod:`.run`: :class:`Engine`, the phases of every operation, and the results document;
 - :mod:`.phases`: one module per phase (probes, generated, idempotency, scenarios, isolation);
+- :mod:`.chains`: each operation's phases in a thread of its own, beside the others', where the
+  isolation phase showed that a state stays with its operation; :mod:`.baton`: one thread at a
+  time runs engine code; :mod:`.ahead`: a forked helper drawing every other operation's cases;
 - :mod:`.exchange`: one case built, signed, sent and judged; the watch on a silent target;
 - :mod:`.operation`: what one operation's phases share; :mod:`.bodies`: the valid bodies the
   stateful phases reuse; :mod:`.tokens`: idempotency tokens; :mod:`.states`: the provider-states

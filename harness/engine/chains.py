@@ -1,12 +1,12 @@
-"""The stateful phases of several operations, side by side or one after another.
+"""The phases of several operations, side by side or one after another.
 
 An operation's stateful phases (idempotency retries, its provider-state scenarios) are a chain:
 each request waits for the one before, so at a distance the chain is as long as its round
 trips.  A state concerns its own operation only (SPEC 5), and the isolation phase has shown,
-before any chain starts, whether this target keeps to that; where it does, the chain of one
-operation runs in a thread of its own while the engine goes on with the next operation's
-stateless cases and the other chains.  Where it does not (or one request at a time was asked
-for), each chain runs in its turn, in the engine's thread, so that the results are the same.
+before any chain starts, whether this target keeps to that; where it does, each operation's
+phases (its stateless cases, then its chain) run in a thread of their own, beside the other
+operations' cases and chains.  Where it does not (or one request at a time was asked for),
+each operation runs in its turn, in the engine's thread, so that the results are the same.
 
 Every thread runs engine code only while it holds the run's :class:`~harness.engine.baton.Baton`.
 """

@@ -172,8 +172,8 @@ class Engine:
     def _run_stages(self, runs: list[OperationRun], phases: dict[str, list[Phase]]) -> None:
         """First the phases that tell whether the states of one operation leave the others alone
         (:attr:`Phase.first`), for each operation; then, for each, its stateless phases and,
-        after them, its chain of stateful ones, side by side with what follows where the first
-        phases found nothing wrong (:mod:`harness.engine.chains`)."""
+        after them, its stateful ones: each operation in a thread of its own, side by side with
+        the others, where the first phases found nothing wrong (:mod:`harness.engine.chains`)."""
         for op in runs:
             self._guarded(op, [phase for phase in phases[op.id] if phase.first])
         failed = any(result.failed for op in runs for result in op.record.results)
@@ -184,6 +184,7 @@ class Engine:
                 chains.start(lambda op=op, chain=chain: self._pipeline(op, chain))  # type: ignore[misc]
 
     def _pipeline(self, op: OperationRun, phases: list[Phase]) -> None:
+        """``op``'s phases, once what the generation helper drew for it has come."""
         op.fetch_ahead()  # here, not inside one of the operation's cached properties
         self._guarded(op, phases)
 
