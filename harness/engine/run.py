@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from harness import __version__
+from harness.case import Case
 from harness.checks import DEFAULT_CHECKS, CheckRegistry, default_registry
 from harness.contract import Contract
 from harness.engine.ahead import DrawnAhead
@@ -220,21 +221,47 @@ class Engine:
             operations=self._runs,
             baton=self.baton,
         )
+        batch: list[CasePhase] = []
         for phase in phases:
+            if isinstance(phase, CasePhase) and not (batch and phase.needs_answers(op)):
+                batch.append(phase)
+                continue
+            self._send_cases(turn, batch)
+            batch = []
+            if isinstance(phase, CasePhase):
+                batch.append(phase)
+                continue
             phase.prepare(op)
             if not phase.stateful and options.stateful == "only":
                 continue  # prepared for the stateful phases, sent by the workers
-            if isinstance(phase, CasePhase):
-                cases = phase.cases(op)
-                index, count = op.shard
-                cases = [case for position, case in enumerate(cases) if position % count == index and op.sendable(case)]
-                if not cases:
-                    continue
-                op.phase(phase.label, len(cases))
-                for result in turn.send_many(cases):
-                    op.keep(phase.judged(op, result))
-            elif isinstance(phase, ActingPhase):
+            if isinstance(phase, ActingPhase):
                 phase.run(turn)
+        self._send_cases(turn, batch)
+
+    def _send_cases(self, turn: Turn, batch: list[CasePhase]) -> None:
+        """The cases of consecutive case phases, in flight together in the phases' order (no
+        phase waits for the last answers of the one before); each phase's results kept in turn,
+        and its :meth:`~CasePhase.after` called once they are."""
+        op = turn.op
+        planned: list[tuple[CasePhase, list[Case]]] = []
+        for phase in batch:
+            phase.prepare(op)
+            if self.options.stateful == "only":
+                continue  # prepared for the stateful phases, sent by the workers
+            index, count = op.shard
+            cases = phase.cases(op)
+            cases = [case for position, case in enumerate(cases) if position % count == index and op.sendable(case)]
+            if cases:
+                planned.append((phase, cases))
+        results = turn.send_many(case for _, cases in planned for case in cases)
+        for phase, cases in planned:
+            op.phase(phase.label, len(cases))
+            kept = []
+            for _ in cases:
+                result = phase.judged(op, next(results))
+                op.keep(result)
+                kept.append(result)
+            phase.after(turn, kept)
 
 
 def _not_exercised_rest(record: OperationRecord, reason: str) -> None:

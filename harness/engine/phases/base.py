@@ -47,14 +47,24 @@ class Phase:
 
 
 class CasePhase(Phase):
-    """Independent cases: the engine sends them, in any order, and keeps every result."""
+    """Independent cases: the engine sends them, in any order, and keeps every result.  The
+    cases of consecutive case phases are in flight together, one phase's after another's,
+    unless a phase's cases are made from the answers to those before it (:meth:`needs_answers`)."""
 
     def cases(self, op: OperationRun) -> list[Case]:
         raise NotImplementedError
 
+    def needs_answers(self, op: OperationRun) -> bool:
+        """Whether this phase's cases are made from the answers to the phases before it (it is
+        prepared and its cases made once those are in)."""
+        return False
+
     def judged(self, op: OperationRun, result: CaseResult) -> CaseResult:
         """``result``, with what the phase itself finds about it (nothing, by default)."""
         return result
+
+    def after(self, turn: Turn, results: list[CaseResult]) -> None:
+        """What the phase does once all its results are kept (nothing, by default)."""
 
 
 class ActingPhase(Phase):

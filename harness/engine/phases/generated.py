@@ -24,7 +24,7 @@ from hypothesis.errors import Flaky, Unsatisfiable
 from harness.case import Case, Intent
 from harness.engine.exchange import RunStopped
 from harness.engine.operation import Drawn, OperationRun, Send
-from harness.engine.phases.base import ActingPhase, Turn
+from harness.engine.phases.base import CasePhase, Turn
 from harness.errors import UsageError
 from harness.generation.mutations import invalid_bodies
 from harness.result import CaseResult
@@ -48,10 +48,12 @@ def drawn_before_any_answer(op: OperationRun) -> Drawn:
     return Drawn(base=op.minimal_body, probes=op.probes, invalid=Generated(Intent.INVALID)._draw(op))
 
 
-class Generated(ActingPhase):
+class Generated(CasePhase):
     def __init__(self, intent: Intent) -> None:
         self.intent = intent
         self.label = LABELS[intent]
+        self._bodies: dict[int, Any] = {}  # id of a case made -> the body drawn for it
+        self._invalid: dict[str, list[Any]] = {}  # operation -> its invalid stream, drawn here
 
     def prepare(self, op: OperationRun) -> None:
         if self.intent is Intent.VALID and not op.valid_bodies:  # drawn already when the isolation phase needed it
@@ -59,31 +61,44 @@ class Generated(ActingPhase):
             ahead = op.valid_ahead
             op.valid_bodies = ahead if ahead is not None else self._draw(op)
 
-    def run(self, turn: Turn) -> None:
+    def needs_answers(self, op: OperationRun) -> bool:
+        return False  # drawn with nothing sent; an imported contract's invalid stream after its probes
+
+    def cases(self, op: OperationRun) -> list[Case]:
+        """A case for each body of the stream (every part of a split run draws the whole stream
+        and the engine sends its share, so the parts together send what one run would)."""
+        cases = []
+        for body in self._stream(op):
+            case = self._case(op, body)
+            self._bodies[id(case)] = body
+            cases.append(case)
+        return cases
+
+    def after(self, turn: Turn, results: list[CaseResult]) -> None:
+        """Where a body failed, Hypothesis shrinks it: the smallest failing example is kept as
+        the minimal reproduction."""
         op = turn.op
-        ahead = op.drawn_ahead
-        if self.intent is Intent.VALID:
-            drawn = op.valid_bodies
-        else:
-            drawn = ahead.invalid if ahead is not None and ahead.invalid is not None else self._draw(op)
-        # every part of a split run draws the whole stream and sends its share of it, so the
-        # parts together send what one run would
-        index, count = op.shard
-        bodies = [body for position, body in enumerate(drawn) if position % count == index]
-        others = {_key(body) for position, body in enumerate(drawn) if position % count != index}
-        op.phase(self.label, len(bodies))
+        if not any(result.failed and result.response is not None for result in results):
+            return
         sent: dict[str, CaseResult] = {}
-        failed = False
-        cases = [(body, case) for body in bodies if op.sendable(case := self._case(op, body))]  # else not a case
-        for (body, _), result in zip(cases, turn.send_many(case for _, case in cases), strict=False):
-            sent.setdefault(_key(body), result)
-            op.keep(result)
-            failed = failed or (result.failed and result.response is not None)
-        if failed:
-            with turn.baton.keeps():  # no other thread may draw while Hypothesis shrinks
-                minimal = self._shrink(op, turn.send, sent, others)
-            if minimal is not None:
-                op.keep(replace(minimal, minimal=True))
+        for result in results:
+            sent.setdefault(_key(self._bodies[id(result.case)]), result)
+        index, count = op.shard
+        others = {_key(body) for position, body in enumerate(self._stream(op)) if position % count != index}
+        with turn.baton.keeps():  # no other thread may draw while Hypothesis shrinks
+            minimal = self._shrink(op, turn.send, sent, others)
+        if minimal is not None:
+            op.keep(replace(minimal, minimal=True))
+
+    def _stream(self, op: OperationRun) -> list[Any]:
+        if self.intent is Intent.VALID:
+            return op.valid_bodies
+        ahead = op.drawn_ahead
+        if ahead is not None and ahead.invalid is not None:
+            return ahead.invalid
+        if op.id not in self._invalid:
+            self._invalid[op.id] = self._draw(op)
+        return self._invalid[op.id]
 
     # ------------------------------------------------------------------ Hypothesis
 

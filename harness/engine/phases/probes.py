@@ -79,6 +79,9 @@ def _required_in_body(op: OperationRun, valid_input: Any, valid_body: dict[str, 
 class Probes(CasePhase):
     label = "boundaries, near misses, wire and signatures"
 
+    def needs_answers(self, op: OperationRun) -> bool:
+        return op.contract.imported is not None  # they start from an input the target accepted (SPEC 7.5)
+
     def prepare(self, op: OperationRun) -> None:
         op.small_valid_probes  # noqa: B018 - computed here, read by the random-invalid phase
 
