@@ -62,31 +62,31 @@ wire, bounds it) is gone.  The load distorts the walls of the first rows (Schema
 5 to 10 s at 0 ms in quieter minutes); the CPU columns are steadier.
 
 Measured again 2026-12-01 (load average 0.6), after issue 15's second round: 128 requests in
-flight, the isolation phase first and batched, each operation's stateful phases beside the
-others' cases, scenarios on other resources together, and a forked helper drawing every other
-operation's cases (``harness.engine.ahead``)::
+flight, the isolation phase first and batched, each operation's phases beside the others',
+scenarios on other resources together, case phases streamed, and a forked helper drawing
+every other operation's cases (``harness.engine.ahead``)::
 
     rtt ms  tool          requests  states  wall s  req/s  tool cpu s  mock cpu s  proxy cpu s  engine s
-    0       schemathesis  319       0       5.0     63.5   4.9         0.2         -            3.7
-    0       harness       1032      68      1.6     641.3  2.1         0.3         -            1.1
-    10      schemathesis  319       0       8.8     36.3   5.2         0.2         0.1          7.5
-    10      harness       1032      68      2.0     528.2  2.1         0.3         0.2          1.5
-    50      schemathesis  319       0       22.4    14.3   5.5         0.3         0.2          21.1
-    50      harness       1032      68      3.1     328.7  2.2         0.3         0.2          2.6
-    100     schemathesis  319       0       39.1    8.2    5.7         0.4         0.2          37.8
-    100     harness       1032      68      4.8     213.8  2.2         0.4         0.2          4.3
+    0       schemathesis  319       0       5.3     59.7   5.2         0.2         -            4.0
+    0       harness       1032      68      1.6     652.9  2.1         0.3         -            1.1
+    10      schemathesis  319       0       9.0     35.6   5.3         0.2         0.1          7.6
+    10      harness       1032      68      1.9     541.1  2.1         0.3         0.2          1.4
+    50      schemathesis  319       0       22.7    14.0   5.8         0.3         0.2          21.4
+    50      harness       1032      68      3.1     335.9  2.2         0.4         0.2          2.6
+    100     schemathesis  319       0       39.3    8.1    5.9         0.4         0.3          38.0
+    100     harness       1032      68      4.7     221.7  2.2         0.4         0.3          4.2
 
     rtt ms  harness/st req/s  harness wall / loopback  st wall / loopback
-    0       10.1x             1.0x                     1.0x
-    10      14.6x             1.2x                     1.7x
-    50      23.1x             2.0x                     4.5x
-    100     26.2x             3.0x                     7.8x
+    0       10.9x             1.0x                     1.0x
+    10      15.2x             1.2x                     1.7x
+    50      23.9x             1.9x                     4.3x
+    100     27.3x             2.9x                     7.4x
 
-Both goals at 50 ms are met, with no margin on the wall ratio (1.9x to 2.1x from run to run),
-and on loopback the harness sends 10.1x to 10.7x Schemathesis' requests per second.  What is
-left at 50 ms is the longest chain of round trips that must follow one another: the isolation
-phase (6), then an operation whose provider states concern the whole operation (its
-scenarios, about 18).
+Both goals at 50 ms are met, with little margin on the wall ratio (1.9x to 2.0x from run to
+run), and on loopback the harness sends 10.1x to 10.9x Schemathesis' requests per second
+(Schemathesis itself between 59 and 64).  What is left at 50 ms is the longest chain of round
+trips that must follow one another: the isolation phase (6), then an operation whose provider
+states concern the whole operation (its scenarios, about 18).
 """
 
 from __future__ import annotations
