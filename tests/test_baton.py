@@ -54,8 +54,12 @@ def test_a_holder_that_keeps_the_baton_keeps_it_through_its_waits() -> None:
 
 
 def test_a_thread_that_does_not_hold_the_baton_waits_without_it() -> None:
-    baton = Baton()
+    """A sender thread (one that never took the baton) waits and keeps as it likes: the baton
+    is neither handed on by it nor left taken, so another thread still takes it."""
+    baton, ran = Baton(), []
     with baton.waiting(), baton.keeps():
-        pass
-    with baton.held():
-        pass  # not left taken
+        ran.append("sender")
+    other = _other_thread(baton, ran)
+    other.start()
+    other.join(timeout=10)
+    assert not other.is_alive() and ran == ["sender", "other"]

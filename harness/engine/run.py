@@ -160,15 +160,13 @@ class Engine:
         stateful = options.stateful != "never" and (options.shard_index == 0 or options.shard_by == "operation")
         phases = {op.id: self._phases_of(op, stateful) for op in runs}
         ahead = DrawnAhead.start(runs, stream=valid_stream, draw=drawn_before_any_answer, baton=self.baton)
-        if ahead is None:
-            self._run_stages(runs, phases)
-            return
         for op in runs:
             op.ahead = ahead
         try:
             self._run_stages(runs, phases)
         finally:
-            ahead.close()
+            if ahead is not None:
+                ahead.close()
 
     def _run_stages(self, runs: list[OperationRun], phases: dict[str, list[Phase]]) -> None:
         """First the phases that tell whether the states of one operation leave the others alone
